@@ -1,0 +1,134 @@
+/**
+ * The typed programmatic API. Every call returns a result instead of throwing for the failures a
+ * user can cause; the CLI only prints it and picks the exit code.
+ */
+import { UsageError } from './errors';
+import { filterSeeds, guardProduction, openForChange, openForReading, requireSeedAllowed, seedRefusal } from './history';
+import { normaliseName, planDown, planUp, statusOf } from './plan';
+import { quoteIdent } from './quote';
+import { withSession, type Session } from './session';
+import type { DownOptions, ExecutedItem, RunOptions, RunResult, StatusResult, StreamKind, UpOptions } from './types';
+
+export { repair } from './repair';
+
+type Record = (item: ExecutedItem) => void;
+
+async function run(options: RunOptions, work: (record: Record) => Promise<void>): Promise<RunResult> {
+  const started = Date.now();
+  const executed: ExecutedItem[] = [];
+  const record: Record = (item) => {
+    executed.push(item);
+    options.onExecuted?.(item);
+  };
+  try {
+    await work(record);
+    return { success: true, executed, errors: [], durationMs: Date.now() - started };
+  } catch (error) {
+    const failure = error instanceof Error ? error : new Error(String(error));
+    return { success: false, executed, errors: [failure], durationMs: Date.now() - started };
+  }
+}
+
+const tag = (kind: StreamKind, record: Record) => (item: ExecutedItem) => record({ ...item, stream: kind });
+
+async function applyUp(session: Session, kind: StreamKind, dir: string, options: UpOptions, record: Record): Promise<void> {
+  const { stream, files, applied } = await openForChange(session, kind, dir);
+  const planned = planUp(files, applied, options);
+  await stream.run('up', kind === 'seeds' ? filterSeeds(planned, session) : planned, tag(kind, record));
+}
+
+/** Applies pending files: all of them, or up to and including `to`, or the next `step`. */
+export function up(options: RunOptions & UpOptions): Promise<RunResult> {
+  return run(options, (record) =>
+    withSession(options, `${options.kind} up`, 'locked', (session) => applyUp(session, options.kind, options.dir, options, record)),
+  );
+}
+
+/** Reverts applied files, newest first: the last one, `step` of them, down to and including `to`, or `all`. */
+export function down(options: RunOptions & DownOptions): Promise<RunResult> {
+  return run(options, (record) =>
+    withSession(options, `${options.kind} down`, 'locked', async (session) => {
+      const { stream, files, applied } = await openForChange(session, options.kind, options.dir);
+      await guardProduction(session, stream, `${options.kind === 'seeds' ? 'seed' : 'migrate'} down`);
+      await stream.run('down', planDown(files, applied, options), tag(options.kind, record));
+    }),
+  );
+}
+
+/** Down then up again for the last `step` applied files (default 1). */
+export function redo(options: RunOptions & { step?: number }): Promise<RunResult> {
+  return run(options, (record) =>
+    withSession(options, `${options.kind} redo`, 'locked', async (session) => {
+      const { stream, files, applied } = await openForChange(session, options.kind, options.dir);
+      await guardProduction(session, stream, `${options.kind === 'seeds' ? 'seed' : 'migrate'} redo`);
+      const planned = planDown(files, applied, { step: options.step ?? 1 });
+      await stream.run('down', planned, tag(options.kind, record));
+      await stream.run('up', [...planned].reverse(), tag(options.kind, record));
+    }),
+  );
+}
+
+/** Runs one seed (or migration) by name, recorded like the others; already applied is nothing to do. */
+export function runOne(options: RunOptions & { name: string }): Promise<RunResult> {
+  return run(options, (record) =>
+    withSession(options, `${options.kind} run`, 'locked', async (session) => {
+      const { stream, files, applied } = await openForChange(session, options.kind, options.dir);
+      const name = normaliseName(options.name);
+      const file = files.find((candidate) => candidate.name === name);
+      if (!file) throw new UsageError(`no file named ${options.name} in ${options.dir}; see \`status\` for the names`);
+      if (applied.some((entry) => entry.name === name)) {
+        session.options.logger.info(`${name} is already applied`);
+        return;
+      }
+      if (options.kind === 'seeds') requireSeedAllowed(file, options.env);
+      await stream.run('up', [file], tag(options.kind, record));
+    }),
+  );
+}
+
+/** Every file and recorded row with its state. Reads only: no lock, creates nothing. */
+export async function status(options: RunOptions): Promise<StatusResult> {
+  const started = Date.now();
+  const items = await withSession(options, `${options.kind} status`, 'read-only', async (session) => {
+    const { files, applied } = await openForReading(session, options.kind, options.dir);
+    const items = statusOf(files, applied);
+    if (options.kind !== 'seeds') return items;
+    // Seeds only: a pending seed meant for another environment is skipped here, not pending.
+    const byName = new Map(files.map((file) => [file.name, file]));
+    return items.map((item) => {
+      const refusal = item.state === 'pending' ? seedRefusal(byName.get(item.name)!, options.env) : undefined;
+      return refusal ? { ...item, skipped: refusal } : item;
+    });
+  });
+  const success = items.every((item) => item.state === 'applied' || (item.state === 'pending' && item.skipped));
+  return { success, items, durationMs: Date.now() - started };
+}
+
+async function dropSchema(session: Session): Promise<void> {
+  const schema = quoteIdent(session.options.schema);
+  // `public` is expected to exist by every tool and role, so it comes back empty.
+  const recreate = session.options.schema === 'public' ? `CREATE SCHEMA ${schema};` : '';
+  await session.sequelize.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; ${recreate}`, { transaction: null });
+}
+
+/** Drops the schema with everything in it, tracking tables included. */
+export function drop(options: RunOptions): Promise<RunResult> {
+  return run(options, () =>
+    withSession(options, 'db drop', 'locked', async (session) => {
+      await guardProduction(session, session.stream('migrations', options.dir), 'db drop');
+      await dropSchema(session);
+    }),
+  );
+}
+
+/** Drops the schema, applies every migration, then every seed, under one lock. */
+export function fresh(options: RunOptions & { seedsDir?: string }): Promise<RunResult> {
+  return run(options, (record) =>
+    withSession(options, 'db fresh', 'locked', async (session) => {
+      await guardProduction(session, session.stream('migrations', options.dir), 'db fresh');
+      await dropSchema(session);
+      await applyUp(session, 'migrations', options.dir, {}, record);
+      if (options.seedsDir) await applyUp(session, 'seeds', options.seedsDir, {}, record);
+    }),
+  );
+}

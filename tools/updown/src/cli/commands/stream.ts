@@ -1,0 +1,105 @@
+import { Command, Option } from 'commander';
+import { down, redo, repair, runOne, status, up } from '../../api';
+import { resolveDir } from '../../config';
+import { createFile } from '../../create';
+import type { RunResult, StreamKind } from '../../types';
+import { action, positiveInteger, withCommonOptions, type GlobalFlags } from '../common';
+import { EXIT, exitCodeOf } from '../exit-codes';
+import type { Io, Printer } from '../output';
+import { withTarget } from '../target';
+
+interface RangeFlags extends GlobalFlags {
+  to?: string;
+  step?: number;
+  all?: boolean;
+  strictOrder?: boolean;
+}
+
+interface StatusFlags extends GlobalFlags {
+  check?: boolean;
+}
+
+function finish(printer: Printer, result: RunResult, what: string): number {
+  printer.result(result, what);
+  return result.success ? EXIT.ok : exitCodeOf(result.errors[0]);
+}
+
+/** `up`, `down`, `redo`, `status`, `create`: the same commands for migrations and for seeds. */
+export function streamCommands(parent: Command, kind: StreamKind, io: Io, state: { code: number }): void {
+  const noun = kind === 'migrations' ? 'migration' : 'seed';
+
+  withCommonOptions(parent.command('up').description(`apply pending ${kind}`))
+    .option('--to <name>', `apply up to and including this ${noun}`)
+    .option('--step <n>', `apply the next N ${kind}`, positiveInteger('--step'))
+    .option('--strict-order', `refuse pending ${kind} older than the newest applied one (default: apply them and say so)`)
+    .action(
+      action<RangeFlags>(io, state, (flags, printer) =>
+        withTarget(kind, flags, printer, async (options) =>
+          finish(printer, await up({ ...options, to: flags.to, step: flags.step, strictOrder: flags.strictOrder }), `every ${noun} is applied`),
+        ),
+      ),
+    );
+
+  withCommonOptions(parent.command('down').description(`revert applied ${kind}, newest first (default: the last one)`))
+    .option('--to <name>', `revert down to and including this ${noun}`)
+    .option('--step <n>', `revert the last N ${kind}`, positiveInteger('--step'))
+    .addOption(new Option('--all', `revert every applied ${noun}`))
+    .action(
+      action<RangeFlags>(io, state, (flags, printer) =>
+        withTarget(kind, flags, printer, async (options) =>
+          finish(printer, await down({ ...options, to: flags.to, step: flags.step, all: flags.all }), `no ${noun} is applied`),
+        ),
+      ),
+    );
+
+  withCommonOptions(parent.command('redo').description(`revert and re-apply the last N ${kind} (default 1)`))
+    .option('--step <n>', `how many ${kind}`, positiveInteger('--step'))
+    .action(
+      action<RangeFlags>(io, state, (flags, printer) =>
+        withTarget(kind, flags, printer, async (options) => finish(printer, await redo({ ...options, step: flags.step }), `no ${noun} is applied`)),
+      ),
+    );
+
+  withCommonOptions(parent.command('status').description(`list ${kind} and their state`))
+    .option('--check', `exit 1 when any ${noun} is pending or wrong (for CI)`)
+    .action(
+      action<StatusFlags>(io, state, (flags, printer) =>
+        withTarget(kind, flags, printer, async (options) => {
+          const result = await status(options);
+          printer.status(result, kind);
+          return flags.check && !result.success ? EXIT.failed : EXIT.ok;
+        }),
+      ),
+    );
+
+  withCommonOptions(parent.command('repair').description(`accept a deliberate change to the history of ${kind}`))
+    .requiredOption('--accept <name>', `re-record an edited ${noun}, clear a failed mark, or forget a missing file`)
+    .action(
+      action<GlobalFlags & { accept: string }>(io, state, (flags, printer) =>
+        withTarget(kind, flags, printer, async (options) => {
+          const result = await repair({ ...options, accept: flags.accept });
+          printer.repaired(result);
+          return result.success ? EXIT.ok : exitCodeOf(result.errors[0]);
+        }),
+      ),
+    );
+
+  if (kind === 'seeds') {
+    withCommonOptions(parent.command('run').argument('<name>', 'the seed to run, e.g. 20250316090200-adminUser'))
+      .description('run one seed by name, recorded like the others')
+      .action(
+        action<GlobalFlags>(io, state, (flags, printer, [name]) =>
+          withTarget(kind, flags, printer, async (options) => finish(printer, await runOne({ ...options, name }), `${name} is already applied`)),
+        ),
+      );
+  }
+
+  withCommonOptions(parent.command('create').argument('<name>', 'camelCase name, e.g. addStripeCustomerIdToOrganizations'))
+    .description(`write a new timestamped ${noun} file from the template`)
+    .action(
+      action<GlobalFlags>(io, state, async (flags, printer, [name]) => {
+        printer.created(createFile({ dir: resolveDir(kind, flags), name, kind }));
+        return EXIT.ok;
+      }),
+    );
+}

@@ -1,0 +1,75 @@
+import { Command, InvalidArgumentError } from 'commander';
+import type { CommandFlags } from '../config';
+import { exitCodeOf } from './exit-codes';
+import { Printer, type Io } from './output';
+
+export interface GlobalFlags extends CommandFlags {
+  json?: boolean;
+}
+
+/** The options every command takes (the contract's list), added to a leaf command. */
+export function withCommonOptions(command: Command): Command {
+  return command
+    .option('--url <url>', 'database URL (default: DATABASE_URL, else the embedded PostgreSQL of updown.config.ts)')
+    .option('--schema <name>', 'schema for the migrated objects and tracking tables (default: DATABASE_SCHEMA, else public)')
+    .option('--dir <path>', "the stream's folder (default: from updown.config.ts)")
+    .option('--config <file>', 'updown.config.ts to use (default: found from the current folder upwards)')
+    .option('--env <name>', 'environment (default: NODE_ENV, else development)')
+    .option('--lock-timeout <duration>', 'how long to wait for another runner, e.g. 30s (default: 60s)')
+    .option('--ddl-lock-timeout <duration>', "PostgreSQL lock_timeout for each file (default: 5s; a file may export its own `timeouts`)")
+    .option('--statement-timeout <duration>', 'PostgreSQL statement_timeout for each file (default: 15m)')
+    .option('--lock-retries <n>', 'retries of a file that hit lock_timeout, with backoff (default: 3)', wholeNumber('--lock-retries'))
+    .option('--allow-production', 'let a destructive command run against a production database')
+    .option('--json', 'print one JSON document on stdout and nothing else there');
+}
+
+export function positiveInteger(flag: string): (value: string) => number {
+  return (value: string) => {
+    if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError(`${flag} takes a whole number of 1 or more`);
+    return Number(value);
+  };
+}
+
+function wholeNumber(flag: string): (value: string) => number {
+  return (value: string) => {
+    if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`${flag} takes a whole number (0 or more)`);
+    return Number(value);
+  };
+}
+
+/**
+ * SIGINT/SIGTERM abort the run: the library cancels the running statement and rolls back. A
+ * second signal ends the process at once (the server still rolls back on its own).
+ */
+function withSignals<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) process.exit(signal === 'SIGTERM' ? 143 : 130);
+    controller.abort(signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return fn(controller.signal).finally(() => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  });
+}
+
+/** A leaf command's body: gets a Printer and returns the exit code. */
+export type Action<O> = (options: O & { signal: AbortSignal }, printer: Printer, args: string[]) => Promise<number>;
+
+/** Wraps an action so that every outcome, thrown or returned, ends as an exit code in `state`. */
+export function action<O extends GlobalFlags>(io: Io, state: { code: number }, body: Action<O>) {
+  return async (...args: unknown[]): Promise<void> => {
+    const command = args[args.length - 1] as Command;
+    const options = command.opts<O>();
+    const printer = new Printer(io, Boolean(options.json));
+    try {
+      state.code = await withSignals((signal) => body({ ...options, signal }, printer, command.args));
+    } catch (error) {
+      const failure = error instanceof Error ? error : new Error(String(error));
+      printer.error(failure);
+      state.code = exitCodeOf(failure);
+    }
+  };
+}

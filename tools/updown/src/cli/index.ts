@@ -1,0 +1,42 @@
+import { Command, CommanderError } from 'commander';
+import { dbCommands } from './commands/db';
+import { streamCommands } from './commands/stream';
+import { EXIT } from './exit-codes';
+import { UsageError } from '../errors';
+import { Printer, type Io } from './output';
+
+export const processIo: Io = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+function program(io: Io, state: { code: number }): Command {
+  const root = new Command('updown')
+    .description('Safe, reversible up/down migrations for PostgreSQL')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  streamCommands(root.command('migrate').description('schema migrations (tracked in SequelizeMeta)'), 'migrations', io, state);
+  streamCommands(root.command('seed').description('seed data (tracked in SequelizeData)'), 'seeds', io, state);
+  dbCommands(root.command('db').description('the whole schema'), io, state);
+  return root;
+}
+
+/**
+ * Runs the CLI in-process and returns the exit code (0 done, 1 failed, 2 refused, 3 lock
+ * timeout, 4 cannot connect, 130/143 interrupted). Never calls process.exit, except on a second
+ * SIGINT/SIGTERM, when the user insists on stopping now.
+ */
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  const state = { code: EXIT.ok as number };
+  try {
+    await program(io, state).parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    if (!(error instanceof CommanderError)) throw error;
+    if (error.exitCode === 0) return EXIT.ok;
+    // Commander already said it on stderr; --json still promises one document on stdout.
+    if (argv.includes('--json')) new Printer(io, true).error(new UsageError(error.message.replace(/^error: /, '')));
+    return EXIT.refused;
+  }
+  return state.code;
+}

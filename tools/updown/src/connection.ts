@@ -1,0 +1,120 @@
+import os from 'node:os';
+import { parse as parseConnectionString } from 'pg-connection-string';
+import { Sequelize } from 'sequelize';
+import { ConnectError, UsageError } from './errors';
+import { quoteIdent } from './quote';
+import { enableTransactionContext } from './transaction';
+
+export interface ConnectOptions {
+  url: string;
+  schema: string;
+  /** Shown in pg_stat_activity, so a waiting runner can name the holder of the lock. */
+  command: string;
+  /** Bounded retries for transient failures (refused, reset, timed out, starting up). */
+  retries?: number;
+  retryDelayMs?: number;
+  /** Extra `-c name=value` session settings. */
+  settings?: Record<string, string>;
+  /** Pool size; at least 2 for a run (the advisory lock keeps a connection of its own). */
+  poolMax?: number;
+}
+
+/** The URL with its password replaced, for every message that names a database. */
+export function maskUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '****';
+    for (const key of [...parsed.searchParams.keys()]) {
+      if (/^(password|sslpassword)$/i.test(key)) parsed.searchParams.set(key, '****');
+    }
+    return parsed.toString();
+  } catch {
+    return url.replace(/(password\s*=\s*)\S+/gi, '$1****').replace(/(:\/\/[^:/@]*:)[^@]*@/, '$1****@');
+  }
+}
+
+/** Escapes a value for the startup `options` parameter (space and backslash are special there). */
+function startupOption(name: string, value: string): string {
+  return `-c ${name}=${value.replace(/\\/g, '\\\\').replace(/ /g, '\\ ')}`;
+}
+
+/**
+ * A Sequelize instance for one run. The schema goes on the session's search_path through the
+ * startup packet, so unqualified names in migrations land in it without an extra round trip.
+ */
+export function createSequelize(options: ConnectOptions): Sequelize {
+  enableTransactionContext();
+  let parsed: ReturnType<typeof parseConnectionString>;
+  try {
+    parsed = parseConnectionString(options.url);
+  } catch (error) {
+    throw new UsageError(`the database URL ${maskUrl(options.url)} is not valid: ${(error as Error).message}`);
+  }
+  const settings = { search_path: quoteIdent(options.schema), ...options.settings };
+  return new Sequelize({
+    dialect: 'postgres',
+    // queryInterface qualifies names with this schema (it would say "public" otherwise).
+    schema: options.schema,
+    host: parsed.host ?? 'localhost',
+    port: parsed.port ? Number(parsed.port) : 5432,
+    database: parsed.database ?? undefined,
+    username: parsed.user,
+    password: parsed.password,
+    logging: false,
+    pool: { max: options.poolMax ?? 3, min: 0, idle: 10_000, acquire: 60_000 },
+    dialectOptions: {
+      application_name: `updown ${options.command} (pid ${process.pid} on ${os.hostname()})`.slice(0, 63),
+      ssl: parsed.ssl || undefined,
+      connectionTimeoutMillis: 10_000,
+      options: Object.entries(settings)
+        .map(([name, value]) => startupOption(name, value))
+        .join(' '),
+    },
+  });
+}
+
+const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EAI_AGAIN', 'EHOSTUNREACH', '57P03', '53300']);
+
+function errorCode(error: unknown): string | undefined {
+  const e = error as { original?: { code?: string }; parent?: { code?: string }; code?: string; name?: string };
+  return e?.original?.code ?? e?.parent?.code ?? e?.code ?? (e?.name === 'SequelizeConnectionTimedOutError' ? 'ETIMEDOUT' : undefined);
+}
+
+function describe(error: unknown, url: string): string {
+  const code = errorCode(error);
+  const message = (error as Error)?.message ?? String(error);
+  // pg's messages can quote the user or database, never the password; mask anything URL-shaped anyway.
+  const masked = message.split(url).join(maskUrl(url));
+  const hints: Record<string, string> = {
+    '28P01': 'check the user and password in the URL',
+    '28000': 'check the user and password in the URL',
+    '3D000': 'create the database first (createdb, or the Make target that provides it)',
+    ECONNREFUSED: 'is PostgreSQL running and listening on that host and port?',
+    ENOTFOUND: 'check the host name in the URL',
+  };
+  const hint = code && hints[code] ? ` (${hints[code]})` : '';
+  return `${masked}${code ? ` [${code}]` : ''}${hint}`;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Opens a first connection, retrying transient failures with exponential backoff; exit 4 after. */
+export async function connect(options: ConnectOptions): Promise<Sequelize> {
+  const sequelize = createSequelize(options);
+  const retries = options.retries ?? 4;
+  let delay = options.retryDelayMs ?? 250;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await sequelize.authenticate({ logging: false });
+      return sequelize;
+    } catch (error) {
+      const transient = TRANSIENT_CODES.has(errorCode(error) ?? '');
+      if (!transient || attempt > retries) {
+        await sequelize.close().catch(() => undefined);
+        throw new ConnectError(maskUrl(options.url), describe(error, options.url), attempt, error);
+      }
+      await sleep(delay);
+      delay = Math.min(delay * 2, 4_000);
+    }
+  }
+}

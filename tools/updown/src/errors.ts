@@ -1,0 +1,162 @@
+import type { Direction, LockHolder } from './types';
+
+/**
+ * One error family. Every error updown raises on purpose is an UpdownError; its message says what
+ * is wrong and how to fix it. The CLI maps the class to an exit code (src/cli/exit-codes.ts).
+ */
+export class UpdownError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** PostgreSQL's own description of a failed statement, when there is one. */
+export interface PgDetails {
+  code?: string;
+  detail?: string;
+  hint?: string;
+  position?: number;
+  sql?: string;
+}
+
+/** A migration or seed threw (or its tracking write failed); its work was rolled back. Exit 1. */
+export class MigrationFailedError extends UpdownError {
+  readonly migration: string;
+  readonly direction: Direction;
+  readonly file: string;
+  readonly pg: PgDetails;
+
+  constructor(args: { migration: string; direction: Direction; file: string; cause: unknown; rolledBack: boolean }) {
+    const pg = pgDetails(args.cause);
+    const reason = args.cause instanceof Error ? args.cause.message : String(args.cause);
+    const code = pg.code ? ` [${pg.code}]` : '';
+    const outcome = args.rolledBack
+      ? 'its changes were rolled back and nothing was recorded'
+      : 'it ran outside a transaction, so part of it may have been applied';
+    super(`${args.file} failed (${args.direction})${code}: ${reason}; ${outcome}`, { cause: args.cause });
+    this.migration = args.migration;
+    this.direction = args.direction;
+    this.file = args.file;
+    this.pg = pg;
+  }
+}
+
+/** Base of every refusal (exit 2): bad usage or input, nothing was touched. */
+export class RefusedError extends UpdownError {}
+
+/** A flag or argument is wrong. */
+export class UsageError extends RefusedError {}
+
+/** `create NAME` got a name that is not a plain identifier. */
+export class InvalidNameError extends RefusedError {}
+
+/** Going down through a file that has no `down`. */
+export class IrreversibleMigrationError extends RefusedError {
+  constructor(readonly migration: string, readonly file: string) {
+    super(
+      `${file} has no down(): updown will not revert it (nothing was reverted or un-recorded). ` +
+        'Write a down() that undoes its up(), or stop the rollback before it with --to.',
+    );
+  }
+}
+
+/** A file could not be loaded or does not export what a migration must. */
+export class InvalidMigrationError extends RefusedError {
+  constructor(readonly migration: string, readonly file: string, reason: string, cause?: unknown) {
+    super(`${file}: ${reason}`, { cause });
+  }
+}
+
+/** Another runner held the lock longer than --lock-timeout. Exit 3. */
+export class LockTimeoutError extends UpdownError {
+  constructor(readonly holder: LockHolder | undefined, waitedMs: number, scope: string) {
+    const who = holder ? `pid ${holder.pid} (${holder.applicationName || 'no application name'})` : 'another session';
+    super(
+      `another updown runner holds the migration lock on ${scope}: ${who}; gave up after ${waitedMs} ms. ` +
+        'Wait for it to finish, raise --lock-timeout, or end that session if it is stuck.',
+    );
+  }
+}
+
+/** The database could not be reached after bounded retries. Exit 4. */
+export class ConnectError extends UpdownError {
+  constructor(readonly maskedUrl: string, reason: string, readonly attempts: number, cause?: unknown) {
+    super(`cannot connect to ${maskedUrl} after ${attempts} attempt(s): ${reason}`, { cause });
+  }
+}
+
+/** Pulls PostgreSQL's fields out of a pg error, whether bare or wrapped by Sequelize. */
+export function pgDetails(error: unknown): PgDetails {
+  const e = error as { original?: Record<string, unknown>; parent?: Record<string, unknown>; sql?: string } | undefined;
+  const source = (e?.original ?? e?.parent ?? e) as Record<string, unknown> | undefined;
+  if (!source || typeof source !== 'object') return {};
+  const position = source.position === undefined ? undefined : Number(source.position);
+  return {
+    code: typeof source.code === 'string' ? source.code : undefined,
+    detail: typeof source.detail === 'string' ? source.detail : undefined,
+    hint: typeof source.hint === 'string' ? source.hint : undefined,
+    position: Number.isFinite(position) ? position : undefined,
+    sql: typeof e?.sql === 'string' ? e.sql : typeof source.sql === 'string' ? source.sql : undefined,
+  };
+}
+
+export type HistoryProblem =
+  | { kind: 'edited'; name: string; file: string; recorded: string; current: string }
+  | { kind: 'missing'; name: string }
+  | { kind: 'failed'; name: string; file?: string };
+
+function describeProblem(problem: HistoryProblem): string {
+  switch (problem.kind) {
+    case 'edited':
+      return (
+        `${problem.file} was edited after it was applied (recorded checksum ${problem.recorded}, file now ${problem.current}): ` +
+        'undo the edit and put the change in a new migration, or accept it with `repair --accept ' + problem.name + '`'
+      );
+    case 'missing':
+      return (
+        `${problem.name} is recorded as applied but its file is missing: restore it from version control ` +
+        '(updown never skips it or reverts the one before it), or forget it with `repair --accept ' + problem.name + '`'
+      );
+    case 'failed':
+      return (
+        `${problem.file ?? problem.name} failed outside a transaction and may be half applied: check the database by hand, ` +
+        'then clear the mark with `repair --accept ' + problem.name + '` so it runs again'
+      );
+  }
+}
+
+/** An applied file is edited, missing or failed: nothing that changes the schema may run. Exit 2. */
+export class UntrustedHistoryError extends RefusedError {
+  constructor(readonly problems: HistoryProblem[]) {
+    super(`refusing to run: the history cannot be trusted\n${problems.map((p) => `  - ${describeProblem(p)}`).join('\n')}`);
+  }
+}
+
+/** SIGINT/SIGTERM stopped the run: the file in flight was rolled back. Exit 130/143. */
+export class InterruptedError extends UpdownError {
+  readonly signal: string;
+
+  constructor(
+    readonly migration: string | undefined,
+    reason: unknown,
+  ) {
+    const signal = typeof reason === 'string' ? reason : 'SIGINT';
+    super(
+      migration
+        ? `interrupted by ${signal} while running ${migration}: its statement was cancelled and rolled back, nothing was recorded for it`
+        : `interrupted by ${signal}: nothing more was run`,
+    );
+    this.signal = signal;
+  }
+}
+
+/** A destructive command aimed at a production database without --allow-production. Exit 2. */
+export class ProductionGuardError extends RefusedError {
+  constructor(command: string, why: string) {
+    super(`refusing \`${command}\`: ${why}. If you really mean it, add --allow-production.`);
+  }
+}
+
+/** A seed that is not meant for this environment. Exit 2. */
+export class EnvironmentError extends RefusedError {}

@@ -1,0 +1,10 @@
+/** updown's public API: named exports only. The CLI is a thin adapter over these. */
+export { up, down, redo, status, fresh, drop } from './api';
+export { resolveOptions, resolveDir, loadConfig, findConfig, type CommandFlags, type ResolvedOptions } from './config';
+export { createFile, validateName } from './create';
+export { maskUrl } from './connection';
+export { ensureDatabase, dropDatabase, urlForDatabase } from './database';
+export { quoteIdent, qualify } from './quote';
+export { TRACKING_TABLES } from './storage';
+export * from './errors';
+export type * from './types';

@@ -1,0 +1,50 @@
+import type { Sequelize } from 'sequelize';
+import { connect, createSequelize } from './connection';
+import { withAdvisoryLock } from './lock';
+import { Stream } from './stream';
+import type { RunOptions, StreamKind } from './types';
+
+/** An open connection for one command, optionally holding the runner lock. */
+export interface Session {
+  sequelize: Sequelize;
+  options: RunOptions;
+  stream(kind: StreamKind, dir: string): Stream;
+}
+
+/**
+ * Connects, takes the lock when the command changes anything, and always closes: the callback
+ * shape means no path can leave a connection or a lock behind.
+ */
+export async function withSession<T>(
+  options: RunOptions,
+  command: string,
+  mode: 'locked' | 'read-only',
+  fn: (session: Session) => Promise<T>,
+): Promise<T> {
+  const target = { url: options.url, schema: options.schema, command };
+  const sequelize = await connect(target);
+  const session: Session = {
+    sequelize,
+    options,
+    stream: (kind, dir) =>
+      new Stream({
+        sequelize,
+        connectDedicated: (settings) => createSequelize({ ...target, settings, poolMax: 1 }),
+        schema: options.schema,
+        kind,
+        dir,
+        env: options.env,
+        logger: options.logger,
+        timeouts: options.timeouts,
+        lockRetries: options.lockRetries,
+        signal: options.signal,
+      }),
+  };
+  try {
+    if (mode === 'read-only') return await fn(session);
+    const lock = { schema: options.schema, timeoutMs: options.lockTimeoutMs, onWait: options.onLockWait, signal: options.signal };
+    return await withAdvisoryLock(sequelize, lock, () => fn(session));
+  } finally {
+    await sequelize.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,197 @@
+import type { Sequelize } from 'sequelize';
+import { RerunBehavior, Umzug } from 'umzug';
+import { parseDuration } from './duration';
+import { InterruptedError, IrreversibleMigrationError, MigrationFailedError, pgDetails } from './errors';
+import { listFiles, loadModule } from './loader';
+import type { AppliedEntry, MigrationFile } from './plan';
+import { TrackingStorage } from './storage';
+import { MigrationTransaction } from './transaction';
+import type { Direction, ExecutedItem, Logger, MigrationContext, MigrationModule, StreamKind, Timeouts } from './types';
+import { runWatched, settle, watchQueries, type FileWatch } from './watch';
+
+export interface StreamOptions {
+  sequelize: Sequelize;
+  /** A connection of its own, with these session settings, for a file run outside a transaction. */
+  connectDedicated: (settings: Record<string, string>) => Sequelize;
+  schema: string;
+  kind: StreamKind;
+  dir: string;
+  env: string;
+  logger: Logger;
+  timeouts: Timeouts;
+  lockRetries: number;
+  signal?: AbortSignal;
+}
+
+interface InFlight {
+  file: MigrationFile;
+  started: number;
+}
+
+const LOCK_NOT_AVAILABLE = '55P03';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Sequelize keeps its resolved options on the instance but does not type them. */
+function optionsOf(sequelize: Sequelize): { databaseVersion?: string; dialectOptions?: { application_name?: string } } {
+  return (sequelize as unknown as { options: ReturnType<typeof optionsOf> }).options;
+}
+
+/** The session settings a file runs with: the run's defaults, overridden by its own `timeouts`. */
+function settingsFor(module: MigrationModule, defaults: Timeouts, sequelize: Sequelize): Record<string, string> {
+  const lockMs = module.timeouts?.lock ? parseDuration(module.timeouts.lock)! : defaults.lockMs;
+  const statementMs = module.timeouts?.statement ? parseDuration(module.timeouts.statement)! : defaults.statementMs;
+  const settings: Record<string, string> = { lock_timeout: `${lockMs}ms`, statement_timeout: `${statementMs}ms` };
+  // PostgreSQL 14+: a killed runner's backend notices the closed socket and stops its statement.
+  const major = Number(String(optionsOf(sequelize).databaseVersion ?? '0').split('.')[0]);
+  if (major >= 14) settings.client_connection_check_interval = '2s';
+  return settings;
+}
+
+/**
+ * One stream (migrations or seeds): its folder, its tracking table, and an Umzug that runs a
+ * planned list of files, each in its own transaction together with its tracking row.
+ */
+export class Stream {
+  readonly storage: TrackingStorage;
+  private readonly unit: MigrationTransaction;
+
+  constructor(private readonly options: StreamOptions) {
+    this.unit = new MigrationTransaction(options.sequelize);
+    this.storage = new TrackingStorage(options.sequelize, options.schema, options.kind, this.unit);
+    watchQueries(options.sequelize, options.signal);
+  }
+
+  get kind(): StreamKind {
+    return this.options.kind;
+  }
+
+  files(): MigrationFile[] {
+    const files = listFiles(this.options.dir);
+    this.storage.know(files);
+    return files;
+  }
+
+  async applied(): Promise<AppliedEntry[]> {
+    return this.storage.applied();
+  }
+
+  /**
+   * Runs the planned files in order. Each file's work and its tracking row commit together; on
+   * failure the open transaction is rolled back and a MigrationFailedError names the file.
+   */
+  async run(direction: Direction, planned: MigrationFile[], onExecuted: (item: ExecutedItem) => void): Promise<void> {
+    // Load every file first: a syntax error or a missing down() refuses before anything runs.
+    const modules = new Map(planned.map((file) => [file.name, loadModule(file)] as const));
+    if (direction === 'down') {
+      const irreversible = planned.find((file) => !modules.get(file.name)?.down);
+      if (irreversible) throw new IrreversibleMigrationError(irreversible.name, irreversible.path);
+    }
+    let inFlight: InFlight | undefined;
+    const runFile = (file: MigrationFile) => async (params: { context: MigrationContext }) => {
+      if (this.options.signal?.aborted) throw new InterruptedError(undefined, this.options.signal.reason);
+      inFlight = { file, started: Date.now() };
+      await this.runWithRetries(file, modules.get(file.name)!, direction, params.context);
+    };
+    const umzug = new Umzug<MigrationContext>({
+      migrations: planned.map((file) => ({ name: file.name, path: file.path, up: runFile(file), down: runFile(file) })),
+      context: () => this.context(this.options.sequelize, null),
+      storage: this.storage,
+      logger: undefined,
+    });
+    umzug.on(direction === 'up' ? 'migrated' : 'reverted', async () => {
+      await this.unit.commit();
+      onExecuted({ name: inFlight!.file.name, direction, durationMs: Date.now() - inFlight!.started });
+      inFlight = undefined;
+    });
+    const cancel = () => void this.cancelStatements();
+    this.options.signal?.addEventListener('abort', cancel, { once: true });
+    try {
+      const names = planned.map((file) => file.name);
+      const run = { migrations: names, rerun: RerunBehavior.ALLOW };
+      await (direction === 'up' ? umzug.up(run) : umzug.down(run));
+    } catch (error) {
+      throw await this.failed(error, inFlight, modules, direction);
+    } finally {
+      this.options.signal?.removeEventListener('abort', cancel);
+    }
+  }
+
+  /** Rolls back what is open, marks a half-run non-transactional file, and names the file. */
+  private async failed(error: unknown, inFlight: InFlight | undefined, modules: Map<string, MigrationModule>, direction: Direction): Promise<unknown> {
+    const rolledBack = this.unit.transaction !== null;
+    await this.unit.rollback().catch(() => undefined);
+    const cause = (error as { cause?: unknown }).cause ?? error;
+    if (!inFlight) return cause;
+    if (this.options.signal?.aborted && rolledBack) return new InterruptedError(inFlight.file.path, this.options.signal.reason);
+    if (!rolledBack && modules.get(inFlight.file.name)?.transaction === false) {
+      await this.storage.record(inFlight.file.name, 'failed').catch(() => undefined);
+    }
+    return new MigrationFailedError({ migration: inFlight.file.name, file: inFlight.file.path, direction, cause, rolledBack });
+  }
+
+  /** A file that hit lock_timeout is rolled back and tried again with backoff; nothing else is. */
+  private async runWithRetries(file: MigrationFile, module: MigrationModule, direction: Direction, base: MigrationContext): Promise<void> {
+    const { lockRetries, logger } = this.options;
+    for (let attempt = 1, delay = 500; ; attempt++, delay *= 2) {
+      try {
+        return await this.runOnce(file, module, direction, base);
+      } catch (error) {
+        const retryable = pgDetails(error).code === LOCK_NOT_AVAILABLE && module.transaction !== false && !this.options.signal?.aborted;
+        if (!retryable || attempt > lockRetries) throw error;
+        await this.unit.rollback();
+        logger.warn(`${file.name}: could not get a lock in time (55P03), attempt ${attempt} of ${lockRetries + 1}; rolled back, retrying in ${delay} ms`);
+        await sleep(delay);
+      }
+    }
+  }
+
+  private async runOnce(file: MigrationFile, module: MigrationModule, direction: Direction, base: MigrationContext): Promise<void> {
+    const settings = settingsFor(module, this.options.timeouts, this.options.sequelize);
+    if (module.transaction === false) {
+      const dedicated = this.options.connectDedicated(settings);
+      watchQueries(dedicated, this.options.signal);
+      try {
+        await this.unit.run(null, () => this.call(file, module, direction, this.context(dedicated, null)));
+      } finally {
+        await dedicated.close();
+      }
+      return;
+    }
+    const transaction = await this.unit.begin();
+    const names = Object.keys(settings);
+    const sql = `SELECT ${names.map((name, i) => `set_config('${name}', $${i + 1}, true)`).join(', ')}`;
+    await this.options.sequelize.query(sql, { bind: Object.values(settings), transaction });
+    await this.unit.run(transaction, () => this.call(file, module, direction, { ...base, transaction }));
+  }
+
+  /** Calls up/down and fails it if it left a query running (a missing `await`). */
+  private async call(file: MigrationFile, module: MigrationModule, direction: Direction, context: MigrationContext): Promise<void> {
+    const watch: FileWatch = { file: file.path, inFlight: 0, returned: false, startedAfterReturn: 0 };
+    await runWatched(watch, () => module[direction]!({ name: file.name, path: file.path, context }));
+    watch.returned = true;
+    await settle();
+    if (watch.inFlight > 0 || watch.startedAfterReturn > 0) {
+      throw new Error(
+        `${direction}() returned while a query it started was still running or not yet started: a missing \`await\`? ` +
+          'Await every queryInterface and sequelize call, or its result depends on timing and may land outside the transaction',
+      );
+    }
+  }
+
+  /** On SIGINT/SIGTERM: cancel whatever this process is running on the server. */
+  private async cancelStatements(): Promise<void> {
+    const { sequelize } = this.options;
+    const name = String(optionsOf(sequelize).dialectOptions?.application_name ?? '');
+    await sequelize
+      .query("SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid() AND state <> 'idle'", {
+        bind: [name],
+        transaction: null,
+      })
+      .catch(() => undefined);
+  }
+
+  private context(sequelize: Sequelize, transaction: MigrationContext['transaction']): MigrationContext {
+    const { schema, env, logger } = this.options;
+    return { queryInterface: sequelize.getQueryInterface(), sequelize, transaction, schema, env, logger };
+  }
+}

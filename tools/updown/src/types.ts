@@ -1,0 +1,150 @@
+import type { QueryInterface, Sequelize, Transaction } from 'sequelize';
+
+/** The two streams updown tracks, each in its own folder and tracking table. */
+export type StreamKind = 'migrations' | 'seeds';
+
+export type Direction = 'up' | 'down';
+
+/** What a migration or seed receives as `{ context }`. */
+export interface MigrationContext {
+  queryInterface: QueryInterface;
+  sequelize: Sequelize;
+  /**
+   * The migration's own transaction, or `null` for a file that exports `transaction = false`.
+   * Queries join it without being told (CLS); it is here for code that wants to be explicit.
+   */
+  transaction: Transaction | null;
+  /** The schema the migration runs in (also first on the session's search_path). */
+  schema: string;
+  /** The environment updown runs for (`--env`, `NODE_ENV`, else `development`). */
+  env: string;
+  logger: Logger;
+}
+
+/** The signature of `up` and `down` in a migration or seed file. */
+export type Migration = (params: { name: string; path?: string; context: MigrationContext }) => Promise<unknown>;
+
+/** A seed has exactly the same shape as a migration. */
+export type Seed = Migration;
+
+/** What a migration or seed file may export. */
+export interface MigrationModule {
+  up?: Migration;
+  down?: Migration;
+  /** `false` runs the file outside a transaction (for `CREATE INDEX CONCURRENTLY`). */
+  transaction?: boolean;
+  /** This file's own PostgreSQL timeouts, e.g. `{ lock: '2s', statement: '1h' }`. */
+  timeouts?: { lock?: string; statement?: string };
+  /** Seeds only: where the seed may run (default: development and test). */
+  environments?: string[];
+}
+
+/** PostgreSQL's lock_timeout and statement_timeout for each file, in milliseconds. */
+export interface Timeouts {
+  lockMs: number;
+  statementMs: number;
+}
+
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+/** Where a stream's files live; relative paths are taken from the config file's folder. */
+export interface StreamConfig {
+  dir: string;
+}
+
+/** The shape of `updown.config.ts` (its default export). */
+export interface UpdownConfig {
+  migrations: StreamConfig;
+  seeds?: StreamConfig;
+  /** Default schema when neither `--schema` nor `DATABASE_SCHEMA` is given. */
+  schema?: string;
+  /**
+   * The embedded PostgreSQL used when no URL is given (`--url`, `DATABASE_URL`).
+   * `dataDir` is relative to the config file. `database` is created when missing.
+   */
+  embedded?: { dataDir: string; database?: string };
+  /** Defaults for every file: `{ lock: '5s', statement: '15m' }` unless set here or by flags. */
+  timeouts?: { lock?: string; statement?: string };
+  /** Retries of a file that hit lock_timeout (default 3). */
+  lockRetries?: number;
+}
+
+/** Options every command takes, resolved from flags, environment and config. */
+export interface RunOptions {
+  url: string;
+  schema: string;
+  /** Absolute folder of the stream being run. */
+  dir: string;
+  kind: StreamKind;
+  env: string;
+  /** How long to wait for another runner's lock, in milliseconds. */
+  lockTimeoutMs: number;
+  logger: Logger;
+  /** Defaults for every file; a file may export its own `timeouts`. */
+  timeouts: Timeouts;
+  /** How many times a file that hit lock_timeout (55P03) is tried again, with backoff. */
+  lockRetries: number;
+  /** Lets destructive commands run against a production database. */
+  allowProduction?: boolean;
+  /** Aborting it (SIGINT/SIGTERM in the CLI) cancels the running statement and rolls back. */
+  signal?: AbortSignal;
+  /** Called as each file finishes (the CLI prints a line per file from it). */
+  onExecuted?: (item: ExecutedItem) => void;
+  /** Called when the runner starts waiting behind another one. */
+  onLockWait?: (holder: LockHolder | undefined) => void;
+}
+
+export interface UpOptions {
+  to?: string;
+  step?: number;
+  /** Refuse pending files older than the newest applied one instead of applying them. */
+  strictOrder?: boolean;
+}
+
+export interface DownOptions {
+  to?: string;
+  step?: number;
+  all?: boolean;
+}
+
+export interface ExecutedItem {
+  name: string;
+  direction: Direction;
+  durationMs: number;
+  /** Which stream the file belongs to (`db fresh` runs both). */
+  stream?: StreamKind;
+}
+
+/** The result every state-changing API call returns. */
+export interface RunResult {
+  success: boolean;
+  executed: ExecutedItem[];
+  errors: Error[];
+  durationMs: number;
+}
+
+export type ItemState = 'applied' | 'pending' | 'edited' | 'missing' | 'failed';
+
+export interface StatusItem {
+  name: string;
+  state: ItemState;
+  appliedAt?: Date;
+  /** A pending file older than the newest applied one (a merged branch). */
+  outOfOrder?: boolean;
+  /** Why a pending seed does not run in this environment. */
+  skipped?: string;
+}
+
+export interface StatusResult {
+  success: boolean;
+  items: StatusItem[];
+  durationMs: number;
+}
+
+export interface LockHolder {
+  pid: number;
+  applicationName: string;
+}

@@ -43,7 +43,9 @@ ALL_FLAG = $(if $(filter 1 true yes,$(all)),--all)
 INSTALL_NEEDED = [ ! -d node_modules ] || [ ! -f node_modules/.package-lock.json ] \
   || { [ -f package-lock.json ] && [ package-lock.json -nt node_modules/.package-lock.json ]; } \
   || { [ -e tools/updown/bin/updown.js ] && [ ! -e node_modules/.bin/updown ]; }
-INSTALL = if [ -f package-lock.json ]; then npm ci; else npm install; fi
+# Not `npm ci`: npm 11 leaves other platforms' optional binaries (@swc/core-darwin-…) out of the
+# lock file it writes, and `npm ci` then refuses it as out of sync. `npm install` honours the lock.
+INSTALL = npm install --no-audit --no-fund
 
 .PHONY: help print-runner deps db-ready fresh-start test typecheck migrate-up migrate-down migrate-status \
   migrate-redo migrate-repair seed-up seed-down seed-status seed-run create-migration create-seed db-fresh db-drop

@@ -4,16 +4,16 @@
  */
 import { UsageError } from './errors';
 import { filterSeeds, guardProduction, openForChange, openForReading, requireSeedAllowed, seedRefusal } from './history';
-import { normaliseName, planDown, planUp, statusOf } from './plan';
+import { checkHistory, normaliseName, planDown, planUp, statusOf, type AppliedEntry, type MigrationFile } from './plan';
 import { quoteIdent } from './quote';
 import { withSession, type Session } from './session';
-import type { DownOptions, ExecutedItem, RunOptions, RunResult, StatusResult, StreamKind, UpOptions } from './types';
+import type { Direction, DownOptions, ExecutedItem, PreviewItem, RunOptions, RunResult, StatusResult, StreamKind, UpOptions } from './types';
 
 export { repair } from './repair';
 
 type Record = (item: ExecutedItem) => void;
 
-async function run(options: RunOptions, work: (record: Record) => Promise<void>): Promise<RunResult> {
+async function run(options: RunOptions, work: (record: Record) => Promise<PreviewItem[] | void>): Promise<RunResult> {
   const started = Date.now();
   const executed: ExecutedItem[] = [];
   const record: Record = (item) => {
@@ -21,8 +21,8 @@ async function run(options: RunOptions, work: (record: Record) => Promise<void>)
     options.onExecuted?.(item);
   };
   try {
-    await work(record);
-    return { success: true, executed, errors: [], durationMs: Date.now() - started };
+    const preview = await work(record);
+    return { success: true, executed, ...(preview ? { preview } : {}), errors: [], durationMs: Date.now() - started };
   } catch (error) {
     const failure = error instanceof Error ? error : new Error(String(error));
     return { success: false, executed, errors: [failure], durationMs: Date.now() - started };
@@ -37,8 +37,21 @@ async function applyUp(session: Session, kind: StreamKind, dir: string, options:
   await stream.run('up', kind === 'seeds' ? filterSeeds(planned, session) : planned, tag(kind, record));
 }
 
+/** A dry run reads only: no lock, no tracking table created, everything rolled back. */
+function preview(options: RunOptions, direction: Direction, plan: (files: MigrationFile[], applied: AppliedEntry[]) => MigrationFile[]): Promise<RunResult> {
+  return run(options, () =>
+    withSession(options, `${options.kind} ${direction} --dry-run`, 'read-only', async (session) => {
+      const { stream, files, applied } = await openForReading(session, options.kind, options.dir);
+      checkHistory(files, applied);
+      const planned = plan(files, applied);
+      return stream.preview(direction, options.kind === 'seeds' && direction === 'up' ? filterSeeds(planned, session) : planned);
+    }),
+  );
+}
+
 /** Applies pending files: all of them, or up to and including `to`, or the next `step`. */
 export function up(options: RunOptions & UpOptions): Promise<RunResult> {
+  if (options.dryRun) return preview(options, 'up', (files, applied) => planUp(files, applied, options));
   return run(options, (record) =>
     withSession(options, `${options.kind} up`, 'locked', (session) => applyUp(session, options.kind, options.dir, options, record)),
   );
@@ -46,6 +59,7 @@ export function up(options: RunOptions & UpOptions): Promise<RunResult> {
 
 /** Reverts applied files, newest first: the last one, `step` of them, down to and including `to`, or `all`. */
 export function down(options: RunOptions & DownOptions): Promise<RunResult> {
+  if (options.dryRun) return preview(options, 'down', (files, applied) => planDown(files, applied, options));
   return run(options, (record) =>
     withSession(options, `${options.kind} down`, 'locked', async (session) => {
       const { stream, files, applied } = await openForChange(session, options.kind, options.dir);

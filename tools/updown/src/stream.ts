@@ -1,12 +1,13 @@
-import type { Sequelize } from 'sequelize';
+import type { Sequelize, Transaction } from 'sequelize';
 import { RerunBehavior, Umzug } from 'umzug';
 import { parseDuration } from './duration';
 import { InterruptedError, IrreversibleMigrationError, MigrationFailedError, pgDetails } from './errors';
 import { listFiles, loadModule } from './loader';
 import type { AppliedEntry, MigrationFile } from './plan';
+import { quoteIdent } from './quote';
 import { TrackingStorage } from './storage';
 import { MigrationTransaction } from './transaction';
-import type { Direction, ExecutedItem, Logger, MigrationContext, MigrationModule, StreamKind, Timeouts } from './types';
+import type { Direction, ExecutedItem, Logger, MigrationContext, MigrationModule, PreviewItem, StreamKind, Timeouts } from './types';
 import { runWatched, settle, watchQueries, type FileWatch } from './watch';
 
 export interface StreamOptions {
@@ -80,12 +81,7 @@ export class Stream {
    * failure the open transaction is rolled back and a MigrationFailedError names the file.
    */
   async run(direction: Direction, planned: MigrationFile[], onExecuted: (item: ExecutedItem) => void): Promise<void> {
-    // Load every file first: a syntax error or a missing down() refuses before anything runs.
-    const modules = new Map(planned.map((file) => [file.name, loadModule(file)] as const));
-    if (direction === 'down') {
-      const irreversible = planned.find((file) => !modules.get(file.name)?.down);
-      if (irreversible) throw new IrreversibleMigrationError(irreversible.name, irreversible.path);
-    }
+    const modules = this.load(direction, planned);
     let inFlight: InFlight | undefined;
     const runFile = (file: MigrationFile) => async (params: { context: MigrationContext }) => {
       if (this.options.signal?.aborted) throw new InterruptedError(undefined, this.options.signal.reason);
@@ -114,6 +110,56 @@ export class Stream {
     } finally {
       this.options.signal?.removeEventListener('abort', cancel);
     }
+  }
+
+  /**
+   * A dry run: every planned file runs inside one transaction that is rolled back at the end, and
+   * the statements each one sends are collected. Nothing is recorded; a file outside a
+   * transaction cannot be previewed and is not run.
+   */
+  async preview(direction: Direction, planned: MigrationFile[]): Promise<PreviewItem[]> {
+    const modules = this.load(direction, planned);
+    const { sequelize } = this.options;
+    const transaction = await sequelize.transaction();
+    const items: PreviewItem[] = [];
+    try {
+      // As a real run would, inside the transaction that is rolled back.
+      await sequelize.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(this.options.schema)}`, { transaction });
+      for (const file of planned) {
+        const module = modules.get(file.name)!;
+        if (module.transaction === false) {
+          items.push({ name: file.name, direction, previewable: false, statements: [] });
+          continue;
+        }
+        const statements: string[] = [];
+        items.push({ name: file.name, direction, previewable: true, statements });
+        try {
+          await this.applySettings(transaction, settingsFor(module, this.options.timeouts, sequelize));
+          await this.unit.run(transaction, () => this.call(file, module, direction, this.context(sequelize, transaction), statements));
+        } catch (error) {
+          throw new MigrationFailedError({ migration: file.name, file: file.path, direction, cause: error, rolledBack: true });
+        }
+      }
+      return items;
+    } finally {
+      await transaction.rollback();
+    }
+  }
+
+  /** Loads every file first: a syntax error or a missing down() refuses before anything runs. */
+  private load(direction: Direction, planned: MigrationFile[]): Map<string, MigrationModule> {
+    const modules = new Map(planned.map((file) => [file.name, loadModule(file)] as const));
+    if (direction === 'down') {
+      const irreversible = planned.find((file) => !modules.get(file.name)?.down);
+      if (irreversible) throw new IrreversibleMigrationError(irreversible.name, irreversible.path);
+    }
+    return modules;
+  }
+
+  private async applySettings(transaction: Transaction, settings: Record<string, string>): Promise<void> {
+    const names = Object.keys(settings);
+    const sql = `SELECT ${names.map((name, i) => `set_config('${name}', $${i + 1}, true)`).join(', ')}`;
+    await this.options.sequelize.query(sql, { bind: Object.values(settings), transaction });
   }
 
   /** Rolls back what is open, marks a half-run non-transactional file, and names the file. */
@@ -158,15 +204,13 @@ export class Stream {
       return;
     }
     const transaction = await this.unit.begin();
-    const names = Object.keys(settings);
-    const sql = `SELECT ${names.map((name, i) => `set_config('${name}', $${i + 1}, true)`).join(', ')}`;
-    await this.options.sequelize.query(sql, { bind: Object.values(settings), transaction });
+    await this.applySettings(transaction, settings);
     await this.unit.run(transaction, () => this.call(file, module, direction, { ...base, transaction }));
   }
 
   /** Calls up/down and fails it if it left a query running (a missing `await`). */
-  private async call(file: MigrationFile, module: MigrationModule, direction: Direction, context: MigrationContext): Promise<void> {
-    const watch: FileWatch = { file: file.path, inFlight: 0, returned: false, startedAfterReturn: 0 };
+  private async call(file: MigrationFile, module: MigrationModule, direction: Direction, context: MigrationContext, statements?: string[]): Promise<void> {
+    const watch: FileWatch = { file: file.path, inFlight: 0, returned: false, startedAfterReturn: 0, statements };
     await runWatched(watch, () => module[direction]!({ name: file.name, path: file.path, context }));
     watch.returned = true;
     await settle();

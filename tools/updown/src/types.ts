@@ -102,12 +102,25 @@ export interface UpOptions {
   step?: number;
   /** Refuse pending files older than the newest applied one instead of applying them. */
   strictOrder?: boolean;
+  /** Run the files in a transaction that is rolled back, and return their SQL; record nothing. */
+  dryRun?: boolean;
 }
 
 export interface DownOptions {
   to?: string;
   step?: number;
   all?: boolean;
+  dryRun?: boolean;
+}
+
+/** What a dry run found for one file. */
+export interface PreviewItem {
+  name: string;
+  direction: Direction;
+  /** False for a file that runs outside a transaction: it is listed, not run. */
+  previewable: boolean;
+  /** Every statement the file sent, in order (with bound values). */
+  statements: string[];
 }
 
 export interface ExecutedItem {
@@ -122,6 +135,8 @@ export interface ExecutedItem {
 export interface RunResult {
   success: boolean;
   executed: ExecutedItem[];
+  /** Dry runs only: the statements each planned file would send. */
+  preview?: PreviewItem[];
   errors: Error[];
   durationMs: number;
 }

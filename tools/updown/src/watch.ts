@@ -9,6 +9,15 @@ export interface FileWatch {
   /** Set once up/down has returned: a query started after that was not awaited. */
   returned: boolean;
   startedAfterReturn: number;
+  /** When set (a dry run), every statement the file sends is written here. */
+  statements?: string[];
+}
+
+/** The text of a `sequelize.query` call's first argument, with its bound values if any. */
+function statementText(sql: unknown, options: unknown): string {
+  const text = typeof sql === 'string' ? sql : String((sql as { query?: string })?.query ?? sql);
+  const bind = (options as { bind?: unknown; replacements?: unknown } | undefined)?.bind;
+  return bind === undefined ? text : `${text} -- bind: ${JSON.stringify(bind)}`;
 }
 
 const current = new AsyncLocalStorage<FileWatch>();
@@ -28,6 +37,7 @@ export function watchQueries(sequelize: Sequelize, signal?: AbortSignal): void {
     if (!watch) return query(...args);
     if (signal?.aborted) return Promise.reject(new InterruptedError(watch.file, signal.reason));
     if (watch.returned) watch.startedAfterReturn += 1;
+    watch.statements?.push(statementText(args[0], args[1]));
     watch.inFlight += 1;
     const done = () => {
       watch.inFlight -= 1;

@@ -1,7 +1,7 @@
 import pc from 'picocolors';
 import { MigrationFailedError, pgDetails, UpdownError } from '../errors';
 import type { RepairResult } from '../repair';
-import type { ExecutedItem, LockHolder, Logger, RunResult, StatusResult } from '../types';
+import type { ExecutedItem, LockHolder, Logger, PreviewItem, RunResult, StatusResult } from '../types';
 
 export interface Io {
   stdout(text: string): void;
@@ -93,6 +93,7 @@ export class Printer {
         ok: result.success,
         executed: result.executed.map(({ name, direction, durationMs, stream }) => ({ name, direction, durationMs, stream })),
         durationMs: result.durationMs,
+        ...(result.preview ? { dryRun: true, preview: result.preview } : {}),
         ...(error ? { error: errorJson(error) } : {}),
       };
       this.io.stdout(`${JSON.stringify(doc)}\n`);
@@ -101,11 +102,26 @@ export class Printer {
     for (const error of result.errors) this.io.stderr(`${errorLines(error).join('\n')}\n`);
     const count = result.executed.length;
     const took = pc.dim(`in ${ms(result.durationMs)}`);
+    if (result.preview && result.success) {
+      const runnable = result.preview.filter((item) => item.previewable).length;
+      this.io.stdout(`dry run: ${runnable} file(s) previewed and rolled back, nothing recorded ${took}\n`);
+      return;
+    }
     if (!result.success) {
       if (count > 0) this.io.stdout(`${pc.red(`${summarise(result.executed)} before the failure`)} ${took}\n`);
       return;
     }
     this.io.stdout(`${count === 0 ? `nothing to do: ${what}` : summarise(result.executed)} ${took}\n`);
+  }
+
+  /** A dry run's statements, file by file, as SQL a reader can paste. */
+  preview(items: PreviewItem[]): void {
+    if (this.json) return;
+    for (const item of items) {
+      this.io.stdout(`${pc.cyan(`-- ${item.name} (${item.direction})`)}\n`);
+      if (!item.previewable) this.io.stdout(`${pc.yellow('-- runs outside a transaction: not previewable, not run')}\n`);
+      for (const statement of item.statements) this.io.stdout(`${statement.trim().replace(/;?$/, ';')}\n`);
+    }
   }
 
   status(result: StatusResult, kind: string): void {

@@ -13,6 +13,7 @@ interface RangeFlags extends GlobalFlags {
   step?: number;
   all?: boolean;
   strictOrder?: boolean;
+  dryRun?: boolean;
 }
 
 interface StatusFlags extends GlobalFlags {
@@ -20,6 +21,7 @@ interface StatusFlags extends GlobalFlags {
 }
 
 function finish(printer: Printer, result: RunResult, what: string): number {
+  if (result.preview) printer.preview(result.preview);
   printer.result(result, what);
   return result.success ? EXIT.ok : exitCodeOf(result.errors[0]);
 }
@@ -32,11 +34,13 @@ export function streamCommands(parent: Command, kind: StreamKind, io: Io, state:
     .option('--to <name>', `apply up to and including this ${noun}`)
     .option('--step <n>', `apply the next N ${kind}`, positiveInteger('--step'))
     .option('--strict-order', `refuse pending ${kind} older than the newest applied one (default: apply them and say so)`)
+    .option('--dry-run', 'print the SQL each file would run (in a transaction that is rolled back); change nothing')
     .action(
       action<RangeFlags>(io, state, (flags, printer) =>
-        withTarget(kind, flags, printer, async (options) =>
-          finish(printer, await up({ ...options, to: flags.to, step: flags.step, strictOrder: flags.strictOrder }), `every ${noun} is applied`),
-        ),
+        withTarget(kind, flags, printer, async (options) => {
+          const { to, step, strictOrder, dryRun } = flags;
+          return finish(printer, await up({ ...options, to, step, strictOrder, dryRun }), `every ${noun} is applied`);
+        }),
       ),
     );
 
@@ -44,11 +48,13 @@ export function streamCommands(parent: Command, kind: StreamKind, io: Io, state:
     .option('--to <name>', `revert down to and including this ${noun}`)
     .option('--step <n>', `revert the last N ${kind}`, positiveInteger('--step'))
     .addOption(new Option('--all', `revert every applied ${noun}`))
+    .option('--dry-run', 'print the SQL each down would run (in a transaction that is rolled back); change nothing')
     .action(
       action<RangeFlags>(io, state, (flags, printer) =>
-        withTarget(kind, flags, printer, async (options) =>
-          finish(printer, await down({ ...options, to: flags.to, step: flags.step, all: flags.all }), `no ${noun} is applied`),
-        ),
+        withTarget(kind, flags, printer, async (options) => {
+          const { to, step, all, dryRun } = flags;
+          return finish(printer, await down({ ...options, to, step, all, dryRun }), `no ${noun} is applied`);
+        }),
       ),
     );
 

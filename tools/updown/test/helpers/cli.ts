@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { main } from '../../src/cli/index';
 
@@ -24,23 +24,36 @@ export interface RunOptions {
   cwd?: string;
 }
 
-/** Runs `node bin/updown.js …` as a real process (about 0.7 s each): only for tests about processes. */
-export function spawnCli(args: string[], options: RunOptions = {}): Promise<CliResult> {
+/** A CLI process started by `startCli`: signal it, watch its output, await its end. */
+export interface Started {
+  child: ChildProcess;
+  /** What the process has printed so far, as it arrives (NO_COLOR is set, so no colours). */
+  readonly output: { stdout: string; stderr: string };
+  /** Resolves when the process has exited and its output is closed: `code` is null when a signal killed it. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
+}
+
+/** Starts `node bin/updown.js …` as a real process, for tests that signal or kill it while it runs. */
+export function startCli(args: string[], options: RunOptions = {}): Started {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of AMBIENT) delete env[name];
   Object.assign(env, { NO_COLOR: '1' }, options.env);
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = { stdout: '', stderr: '' };
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output.stdout += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output.stderr += chunk));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve, reject) => {
     child.on('error', reject);
-    child.on('close', (code, signal) => {
-      if (code === null) reject(new Error(`updown ${args.join(' ')} was killed by ${signal}\n${stderr}`));
-      else resolve({ code, stdout: stripAnsi(stdout), stderr: stripAnsi(stderr) });
-    });
+    child.on('close', (code, signal) => resolve({ code, signal, stdout: stripAnsi(output.stdout), stderr: stripAnsi(output.stderr) }));
   });
+  return { child, output, exited };
+}
+
+/** Runs `node bin/updown.js …` as a real process (about 0.7 s each): only for tests about processes. */
+export async function spawnCli(args: string[], options: RunOptions = {}): Promise<CliResult> {
+  const { code, signal, stdout, stderr } = await startCli(args, options).exited;
+  if (code === null) throw new Error(`updown ${args.join(' ')} was killed by ${signal}\n${stderr}`);
+  return { code, stdout, stderr };
 }
 
 export interface InProcess extends Promise<CliResult> {

@@ -145,3 +145,56 @@ export async function resetDatabase(url: string): Promise<void> {
   const drops = schemas.map(({ name }) => `DROP SCHEMA "${name.replace(/"/g, '""')}" CASCADE;`).join(' ');
   await query(url, `${drops} CREATE SCHEMA public;`);
 }
+
+export async function columnExists(url: string, table: string, column: string, schema = 'public'): Promise<boolean> {
+  const rows = await query(url, 'SELECT 1 FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 AND column_name = $3', [
+    schema,
+    table,
+    column,
+  ]);
+  return rows.length === 1;
+}
+
+export interface TrackingRow extends Record<string, unknown> {
+  name: string;
+  state: string;
+  checksum: string | null;
+  checksum_version: number | null;
+  source_file: string | null;
+}
+
+/** A tracking table's rows with updown's columns (name order); [] when the table does not exist. */
+export async function trackingRows(url: string, table = 'SequelizeMeta', schema = 'public'): Promise<TrackingRow[]> {
+  const qualified = `"${schema.replace(/"/g, '""')}"."${table}"`;
+  const [found] = await query<{ found: string | null }>(url, 'SELECT to_regclass($1) AS found', [qualified]);
+  if (!found?.found) return [];
+  return query<TrackingRow>(url, `SELECT name, state, checksum, checksum_version, source_file FROM ${qualified} ORDER BY name`);
+}
+
+/** Advisory locks held or awaited in the URL's database (updown's runner lock is one). */
+export async function advisoryLocks(url: string): Promise<{ pid: number; granted: boolean }[]> {
+  return query<{ pid: number; granted: boolean }>(
+    url,
+    `SELECT pid, granted FROM pg_locks
+      WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+  );
+}
+
+/** Other sessions on the URL's database whose current query contains `text` (and that are not idle). */
+export async function backendsRunning(url: string, text: string): Promise<{ pid: number; state: string; application_name: string }[]> {
+  return query<{ pid: number; state: string; application_name: string }>(
+    url,
+    `SELECT pid, state, application_name FROM pg_stat_activity
+      WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle' AND position($1 in query) > 0`,
+    [text],
+  );
+}
+
+/** Sessions on the URL's database opened by updown (its application_name starts with "updown "). */
+export async function updownSessions(url: string): Promise<{ pid: number; application_name: string; state: string }[]> {
+  return query<{ pid: number; application_name: string; state: string }>(
+    url,
+    `SELECT pid, application_name, state FROM pg_stat_activity
+      WHERE datname = current_database() AND pid <> pg_backend_pid() AND application_name LIKE 'updown %'`,
+  );
+}

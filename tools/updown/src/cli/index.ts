@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { dbCommands } from './commands/db';
+import { dumpCommand } from './commands/dump';
 import { streamCommands } from './commands/stream';
+import { verifyCommands } from './commands/verify';
 import { EXIT } from './exit-codes';
 import { UsageError } from '../errors';
 import { Printer, type Io } from './output';
@@ -16,9 +18,14 @@ function program(io: Io, state: { code: number }): Command {
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
-  streamCommands(root.command('migrate').description('schema migrations (tracked in SequelizeMeta)'), 'migrations', io, state);
-  streamCommands(root.command('seed').description('seed data (tracked in SequelizeData)'), 'seeds', io, state);
-  dbCommands(root.command('db').description('the whole schema'), io, state);
+  const migrate = root.command('migrate').description('schema migrations (tracked in SequelizeMeta)');
+  const seed = root.command('seed').description('seed data (tracked in SequelizeData)');
+  const db = root.command('db').description('the whole schema');
+  streamCommands(migrate, 'migrations', io, state);
+  streamCommands(seed, 'seeds', io, state);
+  dbCommands(db, io, state);
+  verifyCommands(migrate, seed, io, state);
+  dumpCommand(db, io, state);
   return root;
 }
 

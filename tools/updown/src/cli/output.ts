@@ -51,7 +51,8 @@ function errorLines(error: Error): string[] {
   return lines;
 }
 
-function errorJson(error: Error): Record<string, unknown> {
+/** An error as the contract's JSON `error` object (message, migration, code, …). */
+export function errorJson(error: Error): Record<string, unknown> {
   const pg = error instanceof MigrationFailedError ? error.pg : {};
   return {
     message: error.message,

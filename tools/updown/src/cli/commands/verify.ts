@@ -1,0 +1,89 @@
+import type { Command } from 'commander';
+import { resolveDir } from '../../config';
+import { UsageError } from '../../errors';
+import { scratchLine, summaryLines, verdictLines, verifyJson } from '../../verify/report';
+import { verify, verifySeeds } from '../../verify';
+import type { VerifyResult } from '../../verify/types';
+import { action, withCommonOptions, type GlobalFlags } from '../common';
+import { EXIT, exitCodeOf } from '../exit-codes';
+import { errorJson, type Io, type Printer } from '../output';
+import { withTarget } from '../target';
+
+interface VerifyFlags extends GlobalFlags {
+  all?: boolean;
+  from?: string;
+  to?: string;
+  inPlace?: boolean;
+  migrationsDir?: string;
+}
+
+function finish(io: Io, printer: Printer, result: VerifyResult, noun: string, key: 'migrations' | 'seeds'): number {
+  if (printer.json) io.stdout(`${JSON.stringify(verifyJson(result, key, errorJson))}\n`);
+  else {
+    for (const error of result.errors) printer.error(error);
+    for (const line of summaryLines(result, noun)) io.stdout(`${line}\n`);
+  }
+  if (result.errors.length > 0) return exitCodeOf(result.errors[0]);
+  return result.success ? EXIT.ok : EXIT.failed;
+}
+
+/** Human output as it happens: how the scratch database was made, then one block per file. */
+function progress(io: Io, printer: Printer, noun: string) {
+  if (printer.json) return {};
+  return {
+    onScratch: (scratch: Parameters<typeof scratchLine>[0]) => io.stdout(`${scratchLine(scratch, `${noun}s`)}\n`),
+    onVerdict: (verdict: Parameters<typeof verdictLines>[0]) => io.stdout(`${verdictLines(verdict).join('\n')}\n`),
+  };
+}
+
+function rangeOptions(command: Command, noun: string): Command {
+  return command
+    .option('--all', `every ${noun} from the first one, on a database that starts empty`)
+    .option('--from <name>', `first ${noun} to verify (inclusive)`)
+    .option('--to <name>', `last ${noun} to verify (inclusive)`);
+}
+
+/** `migrate verify` and `seed verify`: prove that each down reverses its up, on a scratch database. */
+export function verifyCommands(migrateCmd: Command, seedCmd: Command, io: Io, state: { code: number }): void {
+  rangeOptions(
+    withCommonOptions(
+      migrateCmd
+        .command('verify')
+        .description('prove on a scratch copy of the database that each down reverses its up: up, down, compare the schema, up again (default: the pending migrations)'),
+    ),
+    'migration',
+  )
+    .option('--in-place', 'run on the target database itself instead of a scratch copy (it ends migrated, like `migrate up`)')
+    .action(
+      action<VerifyFlags>(io, state, (flags, printer) =>
+        withTarget('migrations', flags, printer, async (options) => {
+          const result = await verify({ ...options, all: flags.all, from: flags.from, to: flags.to, inPlace: flags.inPlace, ...progress(io, printer, 'migration') });
+          return finish(io, printer, result, 'migration', 'migrations');
+        }),
+      ),
+    );
+
+  rangeOptions(
+    withCommonOptions(
+      seedCmd
+        .command('verify')
+        .description("prove on a scratch copy of the database, every migration applied, that each seed's down removes the rows its up added (default: the pending seeds)"),
+    ),
+    'seed',
+  )
+    .option('--migrations-dir <path>', 'the migrations folder (default: from updown.config.ts)')
+    .action(
+      action<VerifyFlags>(io, state, (flags, printer) =>
+        withTarget('seeds', flags, printer, async (options) => {
+          let migrationsDir: string;
+          try {
+            migrationsDir = resolveDir('migrations', { config: flags.config, dir: flags.migrationsDir });
+          } catch (error) {
+            throw new UsageError(`seed verify applies the migrations first and cannot find them (${(error as Error).message}): pass --migrations-dir`);
+          }
+          const result = await verifySeeds({ ...options, migrationsDir, all: flags.all, from: flags.from, to: flags.to, ...progress(io, printer, 'seed') });
+          return finish(io, printer, result, 'seed', 'seeds');
+        }),
+      ),
+    );
+}

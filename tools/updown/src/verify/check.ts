@@ -1,0 +1,94 @@
+/**
+ * The round trip for one file on the scratch database: observe, up, observe, down, observe and
+ * compare with before up, then up again (and compare with the first up). What is observed is the
+ * schema for migrations, the rows for seeds.
+ */
+import { down, up } from '../api';
+import { ConnectError, InterruptedError, IrreversibleMigrationError, LockTimeoutError, MigrationFailedError, pgDetails } from '../errors';
+import type { MigrationFile } from '../plan';
+import type { RunOptions } from '../types';
+import type { Finding, FindingPhase, Verdict, VerdictError } from './types';
+
+export interface Observed {
+  kind: string;
+  name: string;
+  change: string;
+  message: string;
+}
+
+/** How a stream is observed and two observations compared. */
+export interface Probe<S> {
+  take(): Promise<S>;
+  compare(expected: S, actual: S): { differences: Observed[]; notes: Observed[] };
+  /** Compares the first up with the second one, when that needs more tolerance (rows stamped with now()). */
+  compareAgain?(expected: S, actual: S): { differences: Observed[]; notes: Observed[] };
+}
+
+const finding = (phase: FindingPhase) => (observed: Observed): Finding => ({ phase, ...observed, message: `${phase}: ${observed.message}` });
+
+/** What went wrong with the file; errors about the run itself (signal, lock, connection) end the verification. */
+function failure(phase: VerdictError['phase'], error: Error): VerdictError {
+  if (error instanceof InterruptedError || error instanceof LockTimeoutError || error instanceof ConnectError) throw error;
+  const cause = error instanceof MigrationFailedError ? error.cause : undefined;
+  const pg = error instanceof MigrationFailedError ? error.pg : pgDetails(error);
+  const message = cause instanceof Error ? cause.message : error.message;
+  return {
+    phase,
+    message,
+    ...(pg.code ? { code: pg.code } : {}),
+    ...(pg.detail ? { detail: pg.detail } : {}),
+    ...(error instanceof MigrationFailedError ? { file: error.file } : {}),
+  };
+}
+
+/** The verdict, and whether the next file can still be verified (the file is applied again). */
+export async function roundTrip<S>(file: MigrationFile, run: RunOptions, probe: Probe<S>): Promise<{ verdict: Verdict; stop: boolean }> {
+  const started = Date.now();
+  const base = { name: file.name, differences: [] as Finding[], notes: [] as Finding[] };
+  const done = (verdict: Omit<Verdict, 'durationMs'>, stop = false) => ({ verdict: { ...verdict, durationMs: Date.now() - started }, stop });
+
+  const before = await probe.take();
+  const first = await up({ ...run, to: file.name });
+  if (!first.success) return done({ ...base, reversible: false, error: failure('up', first.errors[0]) }, true);
+  if (first.executed.length === 0) return done({ ...base, reversible: true, skipped: 'not run in this environment (see its `environments`)' });
+  const afterUp = await probe.take();
+
+  const reverted = await down({ ...run, to: file.name });
+  if (!reverted.success) {
+    const [error] = reverted.errors;
+    if (error instanceof IrreversibleMigrationError) {
+      return done({ ...base, reversible: false, irreversible: true, error: { phase: 'down', message: 'has no down(): it cannot be reverted', file: error.file } });
+    }
+    return done({ ...base, reversible: false, error: failure('down', error) });
+  }
+  const afterDown = await probe.take();
+  const afterDownDiff = probe.compare(before, afterDown);
+
+  const again = await up({ ...run, to: file.name });
+  if (!again.success) {
+    const differences = afterDownDiff.differences.map(finding('after down'));
+    return done({ ...base, differences, notes: afterDownDiff.notes.map(finding('after down')), reversible: false, error: failure('up again', again.errors[0]) }, true);
+  }
+  const afterAgainDiff = (probe.compareAgain ?? probe.compare)(afterUp, await probe.take());
+  const differences = [...afterDownDiff.differences.map(finding('after down')), ...afterAgainDiff.differences.map(finding('after up again'))];
+  const seen = new Set(afterDownDiff.notes.map((note) => note.name));
+  const notes = [...afterDownDiff.notes.map(finding('after down')), ...afterAgainDiff.notes.filter((note) => !seen.has(note.name)).map(finding('after up again'))];
+  return done({ ...base, differences, notes, reversible: differences.length === 0 });
+}
+
+/** Round trips every file in order; stops at a file that cannot be applied (the rest depend on it). */
+export async function roundTrips<S>(
+  files: MigrationFile[],
+  run: RunOptions,
+  probe: Probe<S>,
+  onVerdict?: (verdict: Verdict) => void,
+): Promise<{ verdicts: Verdict[]; notVerified: string[] }> {
+  const verdicts: Verdict[] = [];
+  for (const [index, file] of files.entries()) {
+    const { verdict, stop } = await roundTrip(file, run, probe);
+    verdicts.push(verdict);
+    onVerdict?.(verdict);
+    if (stop) return { verdicts, notVerified: files.slice(index + 1).map((rest) => rest.name) };
+  }
+  return { verdicts, notVerified: [] };
+}

@@ -8,3 +8,5 @@ export { quoteIdent, qualify } from './quote';
 export { TRACKING_TABLES } from './storage';
 export * from './errors';
 export type * from './types';
+export { checkReversible, irreversibleReason, IrreversibleChangeError, type Change, type ChangeContext, type ChangeQueryInterface } from './change';
+export { verify, verifySeeds, dump } from './verify';

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { fromChange } from './change';
 import { checksumOfFile } from './checksum';
 import { parseDuration } from './duration';
 import { InvalidMigrationError, UsageError } from './errors';
@@ -43,7 +44,8 @@ export function loadModule(file: MigrationFile): MigrationModule {
   } catch (error) {
     throw new InvalidMigrationError(file.name, file.path, `cannot be loaded: ${(error as Error).message}`, error);
   }
-  const module = typeof loaded.up === 'function' ? loaded : (loaded.default ?? loaded);
+  const picked = typeof loaded.up === 'function' || typeof loaded.change === 'function' ? loaded : (loaded.default ?? loaded);
+  const module = picked.change === undefined ? picked : fromChange(file, picked);
   if (typeof module.up !== 'function') {
     throw new InvalidMigrationError(file.name, file.path, 'exports no up() function: export `const up: Migration = async ({ context }) => { … }`');
   }

@@ -2,6 +2,7 @@ import type { Sequelize, Transaction } from 'sequelize';
 import { RerunBehavior, Umzug } from 'umzug';
 import { parseDuration } from './duration';
 import { InterruptedError, IrreversibleMigrationError, MigrationFailedError, pgDetails } from './errors';
+import { checkReversible } from './change';
 import { listFiles, loadModule } from './loader';
 import type { AppliedEntry, MigrationFile } from './plan';
 import { quoteIdent } from './quote';
@@ -81,7 +82,7 @@ export class Stream {
    * failure the open transaction is rolled back and a MigrationFailedError names the file.
    */
   async run(direction: Direction, planned: MigrationFile[], onExecuted: (item: ExecutedItem) => void): Promise<void> {
-    const modules = this.load(direction, planned);
+    const modules = await this.load(direction, planned);
     let inFlight: InFlight | undefined;
     const runFile = (file: MigrationFile) => async (params: { context: MigrationContext }) => {
       if (this.options.signal?.aborted) throw new InterruptedError(undefined, this.options.signal.reason);
@@ -118,7 +119,7 @@ export class Stream {
    * transaction cannot be previewed and is not run.
    */
   async preview(direction: Direction, planned: MigrationFile[]): Promise<PreviewItem[]> {
-    const modules = this.load(direction, planned);
+    const modules = await this.load(direction, planned);
     const { sequelize } = this.options;
     const transaction = await sequelize.transaction();
     const items: PreviewItem[] = [];
@@ -147,11 +148,14 @@ export class Stream {
   }
 
   /** Loads every file first: a syntax error or a missing down() refuses before anything runs. */
-  private load(direction: Direction, planned: MigrationFile[]): Map<string, MigrationModule> {
+  private async load(direction: Direction, planned: MigrationFile[]): Promise<Map<string, MigrationModule>> {
     const modules = new Map(planned.map((file) => [file.name, loadModule(file)] as const));
     if (direction === 'down') {
       const irreversible = planned.find((file) => !modules.get(file.name)?.down);
       if (irreversible) throw new IrreversibleMigrationError(irreversible.name, irreversible.path);
+      // A `change` whose down cannot be derived refuses here, before any file is reverted.
+      const context = this.context(this.options.sequelize, null);
+      for (const file of planned) await checkReversible(file, modules.get(file.name)!, context);
     }
     return modules;
   }

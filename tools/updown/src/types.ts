@@ -31,6 +31,8 @@ export type Seed = Migration;
 export interface MigrationModule {
   up?: Migration;
   down?: Migration;
+  /** Instead of up/down: updown runs it as up() and derives down() by inverting its calls (src/change/). */
+  change?: Migration;
   /** `false` runs the file outside a transaction (for `CREATE INDEX CONCURRENTLY`). */
   transaction?: boolean;
   /** This file's own PostgreSQL timeouts, e.g. `{ lock: '2s', statement: '1h' }`. */

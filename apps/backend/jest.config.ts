@@ -9,10 +9,10 @@ const config: Config = {
   testEnvironment: 'node',
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', {}] },
-  // Creates (when missing), migrates and seeds the test database with updown,
-  // and exports its DATABASE_URL to the workers.
+  // updown migrates and seeds a template database once, and gives each worker a clone of its own.
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
+  setupFiles: ['<rootDir>/test/setup-database.ts'],
 };
 
 export default config;

@@ -1,2 +1,0 @@
-// `import … from 'updown/testing'`: Jest globalSetup / globalTeardown helpers.
-export * from './src/testing/jest';

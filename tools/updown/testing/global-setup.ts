@@ -1,0 +1,2 @@
+// `globalSetup: 'updown/testing/global-setup.ts'` in jest.config.ts.
+export { default } from '../src/testing/global-setup';

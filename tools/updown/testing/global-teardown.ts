@@ -1,0 +1,2 @@
+// `globalTeardown: 'updown/testing/global-teardown.ts'` in jest.config.ts.
+export { default } from '../src/testing/global-teardown';

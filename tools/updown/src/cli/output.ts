@@ -54,10 +54,14 @@ function errorLines(error: Error): string[] {
 /** An error as the contract's JSON `error` object (message, migration, code, …). */
 export function errorJson(error: Error): Record<string, unknown> {
   const pg = error instanceof MigrationFailedError ? error.pg : {};
+  // Every error about one file (failed, irreversible, invalid, interrupted) names it.
+  const { migration, file, direction } = error as { migration?: string; file?: string; direction?: string };
   return {
     message: error.message,
     type: error.name,
-    ...(error instanceof MigrationFailedError ? { migration: error.migration, file: error.file, direction: error.direction } : {}),
+    ...(migration ? { migration } : {}),
+    ...(file ? { file } : {}),
+    ...(direction ? { direction } : {}),
     ...(pg.code ? { code: pg.code } : {}),
     ...(pg.position ? { position: pg.position } : {}),
   };

@@ -3,8 +3,8 @@
  * user can cause; the CLI only prints it and picks the exit code.
  */
 import { UsageError } from './errors';
-import { filterSeeds, guardProduction, openForChange, openForReading, requireSeedAllowed, seedRefusal } from './history';
-import { checkHistory, normaliseName, planDown, planUp, statusOf, type AppliedEntry, type MigrationFile } from './plan';
+import { guardProduction, logSkippedSeed, openForChange, openForReading, requireSeedAllowed, seedsFor } from './history';
+import { checkHistory, normaliseName, outOfOrder, planDown, planUp, statusOf, type AppliedEntry, type MigrationFile } from './plan';
 import { quoteIdent } from './quote';
 import { withSession, type Session } from './session';
 import type { Direction, DownOptions, ExecutedItem, PreviewItem, RunOptions, RunResult, StatusResult, StreamKind, UpOptions } from './types';
@@ -31,20 +31,31 @@ async function run(options: RunOptions, work: (record: Record) => Promise<Previe
 
 const tag = (kind: StreamKind, record: Record) => (item: ExecutedItem) => record({ ...item, stream: kind });
 
+/** Says which planned files are older than the newest applied one (a merged branch). */
+function reportOutOfOrder(session: Session, files: MigrationFile[], applied: AppliedEntry[], planned: MigrationFile[]): void {
+  const late = new Set(outOfOrder(files, applied).map((file) => file.name));
+  const newest = applied.reduce((max, entry) => (entry.name > max ? entry.name : max), '');
+  for (const file of planned.filter((candidate) => late.has(candidate.name))) {
+    session.options.logger.warn(`${file.name} is applied out of order: it is older than the newest applied ${newest}`);
+  }
+}
+
 async function applyUp(session: Session, kind: StreamKind, dir: string, options: UpOptions, record: Record): Promise<void> {
-  const { stream, files, applied } = await openForChange(session, kind, dir);
-  const planned = planUp(files, applied, options);
-  await stream.run('up', kind === 'seeds' ? filterSeeds(planned, session) : planned, tag(kind, record));
+  const state = await openForChange(session, kind, dir);
+  const files = kind === 'seeds' ? seedsFor(state.files, state.applied, session.options.env, logSkippedSeed(session)) : state.files;
+  const planned = planUp(files, state.applied, options);
+  reportOutOfOrder(session, files, state.applied, planned);
+  await state.stream.run('up', planned, tag(kind, record));
 }
 
 /** A dry run reads only: no lock, no tracking table created, everything rolled back. */
 function preview(options: RunOptions, direction: Direction, plan: (files: MigrationFile[], applied: AppliedEntry[]) => MigrationFile[]): Promise<RunResult> {
   return run(options, () =>
     withSession(options, `${options.kind} ${direction} --dry-run`, 'read-only', async (session) => {
-      const { stream, files, applied } = await openForReading(session, options.kind, options.dir);
-      checkHistory(files, applied);
-      const planned = plan(files, applied);
-      return stream.preview(direction, options.kind === 'seeds' && direction === 'up' ? filterSeeds(planned, session) : planned);
+      const state = await openForReading(session, options.kind, options.dir);
+      checkHistory(state.files, state.applied);
+      const files = options.kind === 'seeds' && direction === 'up' ? seedsFor(state.files, state.applied, options.env, logSkippedSeed(session)) : state.files;
+      return state.stream.preview(direction, plan(files, state.applied));
     }),
   );
 }
@@ -62,8 +73,7 @@ export function down(options: RunOptions & DownOptions): Promise<RunResult> {
   if (options.dryRun) return preview(options, 'down', (files, applied) => planDown(files, applied, options));
   return run(options, (record) =>
     withSession(options, `${options.kind} down`, 'locked', async (session) => {
-      const { stream, files, applied } = await openForChange(session, options.kind, options.dir);
-      await guardProduction(session, stream, `${options.kind === 'seeds' ? 'seed' : 'migrate'} down`);
+      const { stream, files, applied } = await openForChange(session, options.kind, options.dir, `${options.kind === 'seeds' ? 'seed' : 'migrate'} down`);
       await stream.run('down', planDown(files, applied, options), tag(options.kind, record));
     }),
   );
@@ -73,8 +83,7 @@ export function down(options: RunOptions & DownOptions): Promise<RunResult> {
 export function redo(options: RunOptions & { step?: number }): Promise<RunResult> {
   return run(options, (record) =>
     withSession(options, `${options.kind} redo`, 'locked', async (session) => {
-      const { stream, files, applied } = await openForChange(session, options.kind, options.dir);
-      await guardProduction(session, stream, `${options.kind === 'seeds' ? 'seed' : 'migrate'} redo`);
+      const { stream, files, applied } = await openForChange(session, options.kind, options.dir, `${options.kind === 'seeds' ? 'seed' : 'migrate'} redo`);
       const planned = planDown(files, applied, { step: options.step ?? 1 });
       await stream.run('down', planned, tag(options.kind, record));
       await stream.run('up', [...planned].reverse(), tag(options.kind, record));
@@ -105,14 +114,12 @@ export async function status(options: RunOptions): Promise<StatusResult> {
   const started = Date.now();
   const items = await withSession(options, `${options.kind} status`, 'read-only', async (session) => {
     const { files, applied } = await openForReading(session, options.kind, options.dir);
-    const items = statusOf(files, applied);
-    if (options.kind !== 'seeds') return items;
+    if (options.kind !== 'seeds') return statusOf(files, applied);
     // Seeds only: a pending seed meant for another environment is skipped here, not pending.
-    const byName = new Map(files.map((file) => [file.name, file]));
-    return items.map((item) => {
-      const refusal = item.state === 'pending' ? seedRefusal(byName.get(item.name)!, options.env) : undefined;
-      return refusal ? { ...item, skipped: refusal } : item;
-    });
+    const skipped = new Map<string, string>();
+    const here = seedsFor(files, applied, options.env, (file, refusal) => skipped.set(file.name, refusal));
+    const skippedItems = [...skipped].map(([name, refusal]) => ({ name, state: 'pending' as const, skipped: refusal }));
+    return [...statusOf(here, applied), ...skippedItems].sort((a, b) => (a.name < b.name ? -1 : 1));
   });
   const success = items.every((item) => item.state === 'applied' || (item.state === 'pending' && item.skipped));
   return { success, items, durationMs: Date.now() - started };

@@ -133,21 +133,27 @@ export class UntrustedHistoryError extends RefusedError {
   }
 }
 
-/** SIGINT/SIGTERM stopped the run: the file in flight was rolled back. Exit 130/143. */
+/** SIGINT/SIGTERM stopped the run: the file in flight was rolled back (or marked failed). Exit 130/143. */
 export class InterruptedError extends UpdownError {
   readonly signal: string;
+  readonly migration: string | undefined;
+  readonly file: string | undefined;
 
   constructor(
-    readonly migration: string | undefined,
     reason: unknown,
+    inFlight?: { migration: string; file: string; outsideTransaction: boolean },
   ) {
     const signal = typeof reason === 'string' ? reason : 'SIGINT';
-    super(
-      migration
-        ? `interrupted by ${signal} while running ${migration}: its statement was cancelled and rolled back, nothing was recorded for it`
-        : `interrupted by ${signal}: nothing more was run`,
-    );
+    const what = !inFlight
+      ? ': nothing more was run'
+      : inFlight.outsideTransaction
+        ? ` while running ${inFlight.file} outside a transaction: it may be half applied and is marked failed; ` +
+          `check the database, then \`repair --accept ${inFlight.migration}\``
+        : ` while running ${inFlight.file}: its statement was cancelled and rolled back, nothing was recorded for it`;
+    super(`interrupted by ${signal}${what}`);
     this.signal = signal;
+    this.migration = inFlight?.migration;
+    this.file = inFlight?.file;
   }
 }
 

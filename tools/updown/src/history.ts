@@ -19,14 +19,20 @@ export interface StreamState {
   applied: AppliedEntry[];
 }
 
-/** For commands that change the schema, under the lock: tables ensured, history vouched for. */
-export async function openForChange(session: Session, kind: StreamKind, dir: string): Promise<StreamState> {
+/**
+ * For commands that change the schema, under the lock: the production guard first (a refused
+ * command writes nothing), then tables ensured, history adopted and vouched for.
+ */
+export async function openForChange(session: Session, kind: StreamKind, dir: string, guard?: string): Promise<StreamState> {
   const stream = session.stream(kind, dir);
+  if (guard) await guardProduction(session, stream, guard);
   await stream.storage.ensure();
   const files = stream.files();
   const applied = await stream.applied();
   checkHistory(files, applied);
-  if ((await stream.storage.fillMissingChecksums(applied)) > 0) session.options.logger.info('recorded checksums for files applied before updown kept them');
+  const { logger } = session.options;
+  if ((await stream.storage.adoptLegacyNames(applied)) > 0) logger.info('renamed rows recorded with a file extension (sequelize-cli) to names without one');
+  if ((await stream.storage.fillMissingChecksums(applied)) > 0) logger.info('recorded checksums for files applied before updown kept them');
   if (kind === 'migrations') await stream.storage.initMetadata('environment', session.options.env);
   return { stream, files, applied };
 }
@@ -54,14 +60,30 @@ export function seedRefusal(file: MigrationFile, env: string): string | undefine
   return allowed.includes(env) ? undefined : `only for ${allowed.join(', ')}`;
 }
 
-/** Splits planned seeds into those that may run here and those skipped, saying which. */
-export function filterSeeds(planned: MigrationFile[], session: Session): MigrationFile[] {
-  const { env, logger } = session.options;
-  return planned.filter((file) => {
+/**
+ * The seeds that may run in `env`; `onSkip` hears of each pending one that may not. Applied seeds
+ * stay (their history is checked wherever they ran); a skipped one is neither pending nor out of
+ * order here.
+ */
+export function seedsFor(
+  files: MigrationFile[],
+  applied: AppliedEntry[],
+  env: string,
+  onSkip: (file: MigrationFile, refusal: string) => void,
+): MigrationFile[] {
+  const done = new Set(applied.map((entry) => entry.name));
+  return files.filter((file) => {
+    if (done.has(file.name)) return true;
     const refusal = seedRefusal(file, env);
-    if (refusal) logger.info(`skipped seed ${file.name}: ${refusal} (environment is ${env})`);
+    if (refusal) onSkip(file, refusal);
     return !refusal;
   });
+}
+
+/** The log line for a seed skipped in this environment. */
+export function logSkippedSeed(session: Session): (file: MigrationFile, refusal: string) => void {
+  const { env, logger } = session.options;
+  return (file, refusal) => logger.info(`skipped seed ${file.name}: ${refusal} (environment is ${env})`);
 }
 
 export function requireSeedAllowed(file: MigrationFile, env: string): void {

@@ -55,7 +55,7 @@ async function acquire(connection: RawConnection, key: number, options: LockOpti
   const started = Date.now();
   let told = false;
   while (!(await tryLock(connection, key))) {
-    if (options.signal?.aborted) throw new InterruptedError(undefined, options.signal.reason);
+    if (options.signal?.aborted) throw new InterruptedError(options.signal.reason);
     const waited = Date.now() - started;
     if (waited >= options.timeoutMs) {
       throw new LockTimeoutError(await findHolder(connection, key), waited, `schema "${options.schema}"`);

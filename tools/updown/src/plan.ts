@@ -24,6 +24,8 @@ export interface AppliedEntry {
   checksumVersion?: number | null;
   /** The file name (with extension) the checksum was taken from. */
   sourceFile?: string | null;
+  /** The name as the row stores it, when that is not updown's form (sequelize-cli's `x.js`). */
+  storedName?: string;
 }
 
 /** `--to` may be given with or without the file's extension. */

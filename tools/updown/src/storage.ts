@@ -2,7 +2,8 @@ import path from 'node:path';
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import type { UmzugStorage } from 'umzug';
 import { CHECKSUM_VERSION } from './checksum';
-import type { AppliedEntry, MigrationFile } from './plan';
+import { UsageError } from './errors';
+import { normaliseName, type AppliedEntry, type MigrationFile } from './plan';
 import { qualify, quoteIdent } from './quote';
 import type { MigrationTransaction } from './transaction';
 import type { StreamKind } from './types';
@@ -36,7 +37,7 @@ export class TrackingStorage implements UmzugStorage {
   constructor(
     private readonly sequelize: Sequelize,
     private readonly schema: string,
-    kind: StreamKind,
+    private readonly kind: StreamKind,
     private readonly unit: MigrationTransaction,
   ) {
     this.table = qualify(schema, TRACKING_TABLES[kind]);
@@ -86,7 +87,9 @@ export class TrackingStorage implements UmzugStorage {
       throw error;
     }
     return rows.map((row) => ({
-      name: row.name,
+      // sequelize-cli stores `20250101000000-x.js`; updown stores the name without its extension.
+      name: normaliseName(row.name),
+      ...(normaliseName(row.name) !== row.name ? { storedName: row.name } : {}),
       appliedAt: row.applied_at ?? undefined,
       state: row.state ?? 'applied',
       checksum: row.checksum,
@@ -123,6 +126,21 @@ export class TrackingStorage implements UmzugStorage {
 
   async forget(name: string, transaction: Transaction | null = null): Promise<void> {
     await this.sequelize.query(`DELETE FROM ${this.table} WHERE name = $1`, { bind: [name], transaction });
+  }
+
+  /**
+   * Rows written by sequelize-cli carry the file's extension: renamed to updown's form, once, so
+   * the same history serves `.ts` in development and `.js` in production.
+   */
+  async adoptLegacyNames(applied: AppliedEntry[]): Promise<number> {
+    const legacy = applied.filter((entry) => entry.storedName);
+    const names = applied.map((entry) => entry.name);
+    const twice = names.find((name, index) => names.indexOf(name) !== index);
+    if (twice) throw new UsageError(`${TRACKING_TABLES[this.kind]} records ${twice} twice (with and without an extension): delete one of the two rows`);
+    for (const entry of legacy) {
+      await this.sequelize.query(`UPDATE ${this.table} SET name = $2 WHERE name = $1`, { bind: [entry.storedName, entry.name], transaction: null });
+    }
+    return legacy.length;
   }
 
   /** A history adopted from before checksums (sequelize-cli's, or older updown) is filled in. */

@@ -85,7 +85,7 @@ export class Stream {
     const modules = await this.load(direction, planned);
     let inFlight: InFlight | undefined;
     const runFile = (file: MigrationFile) => async (params: { context: MigrationContext }) => {
-      if (this.options.signal?.aborted) throw new InterruptedError(undefined, this.options.signal.reason);
+      if (this.options.signal?.aborted) throw new InterruptedError(this.options.signal.reason);
       inFlight = { file, started: Date.now() };
       await this.runWithRetries(file, modules.get(file.name)!, direction, params.context);
     };
@@ -172,10 +172,10 @@ export class Stream {
     await this.unit.rollback().catch(() => undefined);
     const cause = (error as { cause?: unknown }).cause ?? error;
     if (!inFlight) return cause;
-    if (this.options.signal?.aborted && rolledBack) return new InterruptedError(inFlight.file.path, this.options.signal.reason);
-    if (!rolledBack && modules.get(inFlight.file.name)?.transaction === false) {
-      await this.storage.record(inFlight.file.name, 'failed').catch(() => undefined);
-    }
+    const { name, path } = inFlight.file;
+    const outsideTransaction = !rolledBack && modules.get(name)?.transaction === false;
+    if (outsideTransaction) await this.storage.record(name, 'failed').catch(() => undefined);
+    if (this.options.signal?.aborted) return new InterruptedError(this.options.signal.reason, { migration: name, file: path, outsideTransaction });
     return new MigrationFailedError({ migration: inFlight.file.name, file: inFlight.file.path, direction, cause, rolledBack });
   }
 

@@ -35,7 +35,7 @@ export function watchQueries(sequelize: Sequelize, signal?: AbortSignal): void {
   (sequelize as unknown as { query: (...args: unknown[]) => Promise<unknown> }).query = (...args: unknown[]) => {
     const watch = current.getStore();
     if (!watch) return query(...args);
-    if (signal?.aborted) return Promise.reject(new InterruptedError(watch.file, signal.reason));
+    if (signal?.aborted) return Promise.reject(new InterruptedError(signal.reason));
     if (watch.returned) watch.startedAfterReturn += 1;
     watch.statements?.push(statementText(args[0], args[1]));
     watch.inFlight += 1;

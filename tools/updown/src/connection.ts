@@ -33,6 +33,18 @@ export function maskUrl(url: string): string {
   }
 }
 
+/**
+ * PostgreSQL 14+: a backend whose client is gone (a SIGKILLed runner) notices within 2 s and
+ * stops its statement, instead of running a long migration to the end for nobody. Set after
+ * connecting, because an older server refuses the name in the startup packet.
+ */
+async function checkClientConnection(this: Sequelize, connection: unknown): Promise<void> {
+  // Sequelize reads the server's version from the first connection's startup messages.
+  const version = String((this as unknown as { options: { databaseVersion?: string | number } }).options.databaseVersion ?? '0');
+  if (Number(version.split('.')[0]) < 14) return;
+  await (connection as { query(sql: string): Promise<unknown> }).query("SET client_connection_check_interval = '2s'");
+}
+
 /** Escapes a value for the startup `options` parameter (space and backslash are special there). */
 function startupOption(name: string, value: string): string {
   return `-c ${name}=${value.replace(/\\/g, '\\\\').replace(/ /g, '\\ ')}`;
@@ -62,6 +74,7 @@ export function createSequelize(options: ConnectOptions): Sequelize {
     password: parsed.password,
     logging: false,
     pool: { max: options.poolMax ?? 3, min: 0, idle: 10_000, acquire: 60_000 },
+    hooks: { afterConnect: checkClientConnection },
     dialectOptions: {
       application_name: `updown ${options.command} (pid ${process.pid} on ${os.hostname()})`.slice(0, 63),
       ssl: parsed.ssl || undefined,

@@ -21,7 +21,9 @@ export async function withSession<T>(
   mode: 'locked' | 'read-only',
   fn: (session: Session) => Promise<T>,
 ): Promise<T> {
-  const target = { url: options.url, schema: options.schema, command };
+  // Every connection starts with the run's timeouts; a file with its own sets them locally.
+  const defaults = { lock_timeout: `${options.timeouts.lockMs}ms`, statement_timeout: `${options.timeouts.statementMs}ms` };
+  const target = { url: options.url, schema: options.schema, command, settings: defaults };
   const sequelize = await connect(target);
   const session: Session = {
     sequelize,
@@ -29,13 +31,12 @@ export async function withSession<T>(
     stream: (kind, dir) =>
       new Stream({
         sequelize,
-        connectDedicated: (settings) => createSequelize({ ...target, settings, poolMax: 1 }),
+        connectDedicated: (overrides) => createSequelize({ ...target, settings: { ...defaults, ...overrides }, poolMax: 1 }),
         schema: options.schema,
         kind,
         dir,
         env: options.env,
         logger: options.logger,
-        timeouts: options.timeouts,
         lockRetries: options.lockRetries,
         signal: options.signal,
       }),

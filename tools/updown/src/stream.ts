@@ -8,7 +8,7 @@ import type { AppliedEntry, MigrationFile } from './plan';
 import { quoteIdent } from './quote';
 import { TrackingStorage } from './storage';
 import { MigrationTransaction } from './transaction';
-import type { Direction, ExecutedItem, Logger, MigrationContext, MigrationModule, PreviewItem, StreamKind, Timeouts } from './types';
+import type { Direction, ExecutedItem, Logger, MigrationContext, MigrationModule, PreviewItem, StreamKind } from './types';
 import { runWatched, settle, watchQueries, type FileWatch } from './watch';
 
 export interface StreamOptions {
@@ -20,7 +20,6 @@ export interface StreamOptions {
   dir: string;
   env: string;
   logger: Logger;
-  timeouts: Timeouts;
   lockRetries: number;
   signal?: AbortSignal;
 }
@@ -50,15 +49,12 @@ function optionsOf(sequelize: Sequelize): { databaseVersion?: string; dialectOpt
   return (sequelize as unknown as { options: ReturnType<typeof optionsOf> }).options;
 }
 
-/** The session settings a file runs with: the run's defaults, overridden by its own `timeouts`. */
-function settingsFor(module: MigrationModule, defaults: Timeouts, sequelize: Sequelize): Record<string, string> {
-  const lockMs = module.timeouts?.lock ? parseDuration(module.timeouts.lock)! : defaults.lockMs;
-  const statementMs = module.timeouts?.statement ? parseDuration(module.timeouts.statement)! : defaults.statementMs;
-  const settings: Record<string, string> = { lock_timeout: `${lockMs}ms`, statement_timeout: `${statementMs}ms` };
-  // PostgreSQL 14+: a killed runner's backend notices the closed socket and stops its statement.
-  const major = Number(String(optionsOf(sequelize).databaseVersion ?? '0').split('.')[0]);
-  if (major >= 14) settings.client_connection_check_interval = '2s';
-  return settings;
+/** A file's own `timeouts`, as session settings (the run's defaults are on every connection). */
+function overridesFor(module: MigrationModule): Record<string, string> {
+  const overrides: Record<string, string> = {};
+  if (module.timeouts?.lock) overrides.lock_timeout = `${parseDuration(module.timeouts.lock)}ms`;
+  if (module.timeouts?.statement) overrides.statement_timeout = `${parseDuration(module.timeouts.statement)}ms`;
+  return overrides;
 }
 
 /**
@@ -147,7 +143,7 @@ export class Stream {
         const statements: string[] = [];
         items.push({ name: file.name, direction, previewable: true, statements });
         try {
-          await this.applySettings(transaction, settingsFor(module, this.options.timeouts, sequelize));
+          await this.applySettings(transaction, overridesFor(module));
           await this.unit.run(transaction, () => this.call(file, module, direction, this.context(sequelize, transaction), statements));
         } catch (error) {
           throw new MigrationFailedError({ migration: file.name, file: file.path, direction, cause: error, rolledBack: true });
@@ -174,6 +170,7 @@ export class Stream {
 
   private async applySettings(transaction: Transaction, settings: Record<string, string>): Promise<void> {
     const names = Object.keys(settings);
+    if (names.length === 0) return;
     const sql = `SELECT ${names.map((name, i) => `set_config('${name}', $${i + 1}, true)`).join(', ')}`;
     await this.options.sequelize.query(sql, { bind: Object.values(settings), transaction });
   }
@@ -208,9 +205,9 @@ export class Stream {
   }
 
   private async runOnce(file: MigrationFile, module: MigrationModule, direction: Direction, base: MigrationContext): Promise<void> {
-    const settings = settingsFor(module, this.options.timeouts, this.options.sequelize);
+    const overrides = overridesFor(module);
     if (module.transaction === false) {
-      const dedicated = this.options.connectDedicated(settings);
+      const dedicated = this.options.connectDedicated(overrides);
       watchQueries(dedicated, this.options.signal);
       try {
         await this.unit.run(null, () => this.call(file, module, direction, this.context(dedicated, null)));
@@ -220,7 +217,7 @@ export class Stream {
       return;
     }
     const transaction = await this.unit.begin();
-    await this.applySettings(transaction, settings);
+    await this.applySettings(transaction, overrides);
     await this.unit.run(transaction, () => this.call(file, module, direction, { ...base, transaction }));
   }
 

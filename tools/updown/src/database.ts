@@ -22,8 +22,9 @@ export function databaseName(url: string): string {
   return name;
 }
 
-async function withMaintenanceClient<T>(url: string, fn: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: maintenanceUrl(url), application_name: 'updown database admin' });
+/** A short-lived session on the server's maintenance database, always closed. */
+export async function withMaintenanceClient<T>(url: string, fn: (client: Client) => Promise<T>, applicationName = 'updown database admin'): Promise<T> {
+  const client = new Client({ connectionString: maintenanceUrl(url), application_name: applicationName });
   try {
     await client.connect();
   } catch (error) {

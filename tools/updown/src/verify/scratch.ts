@@ -4,11 +4,9 @@
  * its history with updown itself), or an empty one. Always dropped at the end, on every path.
  */
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { up } from '../api';
-import { maskUrl } from '../connection';
-import { databaseName, dropDatabase, ensureDatabase, maintenanceUrl, urlForDatabase } from '../database';
-import { ConnectError } from '../errors';
+import { databaseName, dropDatabase, ensureDatabase, maintenanceUrl, urlForDatabase, withMaintenanceClient } from '../database';
 import { quoteIdent } from '../quote';
 import type { RunOptions } from '../types';
 import type { StartState } from './range';
@@ -36,19 +34,7 @@ export function scratchRunOptions(options: RunOptions, url: string): RunOptions 
   };
 }
 
-async function withMaintenance<T>(url: string, fn: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: maintenanceUrl(url), application_name: 'updown verify' });
-  try {
-    await client.connect();
-  } catch (error) {
-    throw new ConnectError(maskUrl(maintenanceUrl(url)), (error as Error).message, 1, error);
-  }
-  try {
-    return await fn(client);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
+const withMaintenance = <T>(url: string, fn: (client: Client) => Promise<T>) => withMaintenanceClient(url, fn, 'updown verify');
 
 /** Clones the target; returns why it could not, or undefined when it did. */
 async function cloneByTemplate(targetUrl: string, scratch: string): Promise<string | undefined> {

@@ -5,7 +5,7 @@
 # DATABASE_URL, updown falls back to an embedded PostgreSQL kept in .updown/embedded.
 #
 # Passed through from the environment (or the make command line): DATABASE_URL, DATABASE_SCHEMA,
-# NODE_ENV. Arguments: step=N, to=NAME, all=1, name=NAME.
+# NODE_ENV. Arguments: step=N, to=NAME, all=1, name=NAME, from=NAME, check=1.
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -48,7 +48,8 @@ INSTALL_NEEDED = [ ! -d node_modules ] || [ ! -f node_modules/.package-lock.json
 INSTALL = npm install --no-audit --no-fund
 
 .PHONY: help print-runner deps db-ready fresh-start test typecheck migrate-up migrate-down migrate-status \
-  migrate-redo migrate-repair seed-up seed-down seed-status seed-run create-migration create-seed db-fresh db-drop
+  migrate-redo migrate-repair seed-up seed-down seed-status seed-run create-migration create-seed db-fresh db-drop \
+  migrate-verify seed-verify db-dump bench
 
 help: ## List the targets
 	@echo 'usage: make TARGET [step=N] [to=NAME] [all=1] [name=NAME] [DOCKER=0]'
@@ -116,3 +117,22 @@ db-fresh: db-ready ## Drop the schema's objects, migrate up, seed up
 
 db-drop: db-ready ## Drop every object in the schema (tables, types, tracking tables)
 	$(call run_updown,db drop)
+
+# Optional flags of the verify and dump targets.
+FROM_FLAG = $(if $(value from),--from $(call q,from))
+CHECK_FLAG = $(if $(filter 1 true yes,$(check)),--check)
+
+migrate-verify: db-ready ## Prove on a scratch copy that each pending migration's down reverses its up [all=1 | from=NAME] [to=NAME]
+	$(call run_updown,migrate verify $(ALL_FLAG) $(FROM_FLAG) $(TO_FLAG))
+
+seed-verify: db-ready ## Prove on a scratch copy that each pending seed's down removes its rows [all=1 | from=NAME] [to=NAME]
+	$(call run_updown,seed verify $(ALL_FLAG) $(FROM_FLAG) $(TO_FLAG))
+
+db-dump: db-ready ## Write db/schema.txt from the migrated database [check=1: exit 1 with a diff when it differs]
+	$(call run_updown,db dump $(CHECK_FLAG))
+
+# Host only, whatever DOCKER says: the floor is the host's psql against the same server, and the
+# figures are whole processes on this machine (a container would add its own start-up to one side
+# only). Uses DATABASE_URL's server when set, else an embedded PostgreSQL in .updown/bench-embedded.
+bench: deps ## Time updown against the psql floor [BENCH_N=300,1000 BENCH_RUNS=5 BENCH_RUNS_LARGE=3 BENCH_MAX_LOAD=L]
+	node tools/bench/bench.js

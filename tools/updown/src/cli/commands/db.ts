@@ -22,8 +22,8 @@ export function dbCommands(parent: Command, io: Io, state: { code: number }): vo
       action<GlobalFlags>(io, state, (flags, printer) =>
         withTarget('migrations', flags, printer, async (options) => {
           const result = await drop(options);
-          if (result.success) printer.logger.info(`dropped schema "${options.schema}"`);
-          printer.result(result, `schema "${options.schema}" dropped`);
+          if (result.success && !printer.json) printer.logger.info(`dropped schema "${options.schema}" (${result.durationMs} ms)`);
+          else printer.result(result, `schema "${options.schema}" dropped`);
           return result.success ? EXIT.ok : exitCodeOf(result.errors[0]);
         }),
       ),

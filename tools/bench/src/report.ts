@@ -59,7 +59,7 @@ export function linesFor(n: number, runs: RunFigures[], withTargets: boolean, ve
   lines.push(
     { figure: 'new test db: CREATE DATABASE + migrate up', value: median(runs.map(migrateNew)), unit: 'ms', note: 'the baseline of the next three lines' },
     { figure: 'cold: CREATE DATABASE … TEMPLATE', value: med(runs, 'clone'), unit: 'ms', ratio: cold, ...t('≥ 3× faster', (x) => x >= 3, cold), note: 'ratio = speed-up over migrating' },
-    { figure: 'warm: connect + TRUNCATE all tables', value: med(runs, 'reset'), unit: 'ms', ratio: warm, ...t('≥ 20× faster', (x) => x >= 20, warm), note: 'ratio = speed-up over migrating' },
+    { figure: 'warm: resetDatabase() (connect, empty every table)', value: med(runs, 'reset'), unit: 'ms', ratio: warm, ...t('≥ 20× faster', (x) => x >= 20, warm), note: 'ratio = speed-up over migrating' },
     { figure: 'warm: connect to a pre-made clone', value: med(runs, 'premade'), unit: 'ms', ratio: premade, ...t('≥ 20× faster', (x) => x >= 20, premade), note: 'reads the tracking rows (fingerprint)' },
     { figure: 'peak memory, migrate up', value: Math.max(...runs.map((r) => r.upRssMb ?? NaN)), unit: 'MB', note: `max RSS over runs (status ${fmt(med(runs, 'statusRssMb'))} MB, down ${fmt(med(runs, 'downRssMb'))} MB)` },
   );

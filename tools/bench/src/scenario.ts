@@ -2,6 +2,7 @@
  * One run for one N: every figure, updown and floor side by side, on fresh databases, so each
  * run gives its own ratios (the machine is shared: ratios within a run are steadier than medians).
  */
+import { resetDatabase } from '../../updown/src/testing/reset';
 import { TRACKING_TABLE } from './generate';
 import { run, timed } from './measure';
 import type { BenchServer } from './server';
@@ -79,12 +80,9 @@ export async function runOnce(server: BenchServer, tools: Tools, work: Workload,
 
   // Cold run: clone the freshly migrated database (no connection is open on it now).
   const clone = await timed(() => server.createDatabase(db.clone, db.updown));
-  // Warm run: the worker database is kept; make it clean, or take a clone made after the last run.
-  const reset = await timed(async () => {
-    const client = await server.connect(db.clone);
-    await client.query(`TRUNCATE ${work.tables.map((t) => `"${t}"`).join(', ')} RESTART IDENTITY CASCADE`);
-    await client.end();
-  });
+  // Warm run: the worker database is kept; make it clean with the harness's resetDatabase() (its
+  // own connection included), or take a clone made after the last run.
+  const reset = await timed(() => resetDatabase({ url: server.urlFor(db.clone), schema: 'public' }));
   const premade = await timed(async () => {
     const client = await server.connect(db.clone);
     await client.query(`SELECT name FROM "${TRACKING_TABLE}" ORDER BY name`);

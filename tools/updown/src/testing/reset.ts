@@ -1,5 +1,5 @@
 /**
- * Between tests: empty every table of the schema in one TRUNCATE … RESTART IDENTITY CASCADE, except
+ * Between tests: empty every table of the schema (TRUNCATE … RESTART IDENTITY CASCADE), except
  * updown's tracking tables (and tables that belong to an extension); `reseed()` also empties
  * SequelizeData and applies the seeds again.
  */
@@ -42,7 +42,12 @@ function schemaOf(options: ResetOptions): string {
   return options.schema ?? harnessEnv()?.schema ?? (process.env.DATABASE_SCHEMA || 'public');
 }
 
-/** Empties the schema's tables but `keep`; returns the tables it emptied. */
+/**
+ * Empties the schema's tables but `keep`, sequences restarted; returns the tables it covers.
+ * TRUNCATE costs about 1 ms per table even when a table is empty (378 ms for 300 tables), so it is
+ * given only the tables that hold rows: one round trip asks which, another restarts the sequences
+ * of the rest (a table can be empty with its sequence moved on).
+ */
 async function truncateAllBut(run: Run, schema: string, keep: string[]): Promise<string[]> {
   const rows = await run<{ name: string }>(
     `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -52,10 +57,21 @@ async function truncateAllBut(run: Run, schema: string, keep: string[]): Promise
     [schema, keep],
   );
   const tables = rows.map((row) => row.name);
-  if (tables.length > 0) {
+  if (tables.length === 0) return tables;
+  const probe = tables.map((table, i) => `SELECT $${i + 1}::text AS name WHERE EXISTS (SELECT 1 FROM ${qualify(schema, table)})`);
+  const filled = (await run<{ name: string }>(probe.join(' UNION ALL '), tables)).map((row) => row.name);
+  if (filled.length > 0) {
     // SELECT type on Sequelize only shapes the (empty) result; the statement runs as written.
-    await run(`TRUNCATE TABLE ${tables.map((table) => qualify(schema, table)).join(', ')} RESTART IDENTITY CASCADE`);
+    await run(`TRUNCATE TABLE ${filled.map((table) => qualify(schema, table)).join(', ')} RESTART IDENTITY CASCADE`);
   }
+  await run(
+    `SELECT setval(s.seqrelid, s.seqstart, false)
+       FROM pg_sequence s
+       JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = s.seqrelid AND d.deptype IN ('a', 'i')
+       JOIN pg_class t ON t.oid = d.refobjid JOIN pg_namespace n ON n.oid = t.relnamespace
+      WHERE n.nspname = $1 AND t.relname = ANY($2::text[])`,
+    [schema, tables],
+  );
   return tables;
 }
 

@@ -71,12 +71,7 @@ export function up(options: RunOptions & UpOptions): Promise<RunResult> {
 /** Reverts applied files, newest first: the last one, `step` of them, down to and including `to`, or `all`. */
 export function down(options: RunOptions & DownOptions): Promise<RunResult> {
   if (options.dryRun) return preview(options, 'down', (files, applied) => planDown(files, applied, options));
-  return run(options, (record) =>
-    withSession(options, `${options.kind} down`, 'locked', async (session) => {
-      const { stream, files, applied } = await openForChange(session, options.kind, options.dir, `${options.kind === 'seeds' ? 'seed' : 'migrate'} down`);
-      await stream.run('down', planDown(files, applied, options), tag(options.kind, record));
-    }),
-  );
+  return run(options, (record) => withSession(options, `${options.kind} down`, 'locked', (session) => downOn(session, options, record)));
 }
 
 /** Down then up again for the last `step` applied files (default 1). */
@@ -87,6 +82,32 @@ export function redo(options: RunOptions & { step?: number }): Promise<RunResult
       const planned = planDown(files, applied, { step: options.step ?? 1 });
       await stream.run('down', planned, tag(options.kind, record));
       await stream.run('up', [...planned].reverse(), tag(options.kind, record));
+    }),
+  );
+}
+
+/** up() and down() on one open session, under one lock: for callers that run many steps (verify). */
+export interface Runner {
+  up(options: UpOptions): Promise<RunResult>;
+  down(options: DownOptions): Promise<RunResult>;
+}
+
+function downOn(session: Session, options: RunOptions & DownOptions, record: Record): Promise<void> {
+  const command = `${options.kind === 'seeds' ? 'seed' : 'migrate'} down`;
+  return openForChange(session, options.kind, options.dir, command).then(({ stream, files, applied }) =>
+    stream.run('down', planDown(files, applied, options), tag(options.kind, record)),
+  );
+}
+
+/**
+ * Opens one session (connection, lock, folder listing) for many up/down steps: verify round-trips
+ * every file three times, and a session per step cost about 100 ms and a re-read of every file.
+ */
+export function withRunner<T>(options: RunOptions, fn: (runner: Runner) => Promise<T>): Promise<T> {
+  return withSession(options, `${options.kind} runner`, 'locked', (session) =>
+    fn({
+      up: (range) => run(options, (record) => applyUp(session, options.kind, options.dir, range, record)),
+      down: (range) => run(options, (record) => downOn(session, { ...options, ...range }, record)),
     }),
   );
 }

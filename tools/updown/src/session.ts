@@ -25,21 +25,28 @@ export async function withSession<T>(
   const defaults = { lock_timeout: `${options.timeouts.lockMs}ms`, statement_timeout: `${options.timeouts.statementMs}ms` };
   const target = { url: options.url, schema: options.schema, command, settings: defaults };
   const sequelize = await connect(target);
+  const newStream = (kind: StreamKind, dir: string) =>
+    new Stream({
+      sequelize,
+      connectDedicated: (overrides) => createSequelize({ ...target, settings: { ...defaults, ...overrides }, poolMax: 1 }),
+      schema: options.schema,
+      kind,
+      dir,
+      env: options.env,
+      logger: options.logger,
+      lockRetries: options.lockRetries,
+      signal: options.signal,
+    });
+  // One Stream per folder for the whole session: its listing and checksums are read once.
+  const streams = new Map<string, Stream>();
   const session: Session = {
     sequelize,
     options,
-    stream: (kind, dir) =>
-      new Stream({
-        sequelize,
-        connectDedicated: (overrides) => createSequelize({ ...target, settings: { ...defaults, ...overrides }, poolMax: 1 }),
-        schema: options.schema,
-        kind,
-        dir,
-        env: options.env,
-        logger: options.logger,
-        lockRetries: options.lockRetries,
-        signal: options.signal,
-      }),
+    stream: (kind, dir) => {
+      const key = `${kind}\0${dir}`;
+      if (!streams.has(key)) streams.set(key, newStream(kind, dir));
+      return streams.get(key)!;
+    },
   };
   try {
     if (mode === 'read-only') return await fn(session);

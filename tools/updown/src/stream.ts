@@ -75,10 +75,15 @@ export class Stream {
     return this.options.kind;
   }
 
+  private listing: MigrationFile[] | undefined;
+
+  /** The folder's files, read once per stream (a command does not outlive an edit). */
   files(): MigrationFile[] {
-    const files = listFiles(this.options.dir);
-    this.storage.know(files);
-    return files;
+    if (!this.listing) {
+      this.listing = listFiles(this.options.dir);
+      this.storage.know(this.listing);
+    }
+    return this.listing;
   }
 
   async applied(): Promise<AppliedEntry[]> {

@@ -3,10 +3,9 @@
  * compare with before up, then up again (and compare with the first up). What is observed is the
  * schema for migrations, the rows for seeds.
  */
-import { down, up } from '../api';
+import type { Runner } from '../api';
 import { ConnectError, InterruptedError, IrreversibleMigrationError, LockTimeoutError, MigrationFailedError, pgDetails } from '../errors';
 import type { MigrationFile } from '../plan';
-import type { RunOptions } from '../types';
 import type { Finding, FindingPhase, Verdict, VerdictError } from './types';
 
 export interface Observed {
@@ -41,19 +40,27 @@ function failure(phase: VerdictError['phase'], error: Error): VerdictError {
   };
 }
 
+interface RoundTrip<S> {
+  verdict: Verdict;
+  /** The file could not be applied: the files after it depend on it. */
+  stop: boolean;
+  /** The last observation, when it still describes the database (the next file's "before"). */
+  last?: S;
+}
+
 /** The verdict, and whether the next file can still be verified (the file is applied again). */
-export async function roundTrip<S>(file: MigrationFile, run: RunOptions, probe: Probe<S>): Promise<{ verdict: Verdict; stop: boolean }> {
+export async function roundTrip<S>(file: MigrationFile, runner: Runner, probe: Probe<S>, observed?: S): Promise<RoundTrip<S>> {
   const started = Date.now();
   const base = { name: file.name, differences: [] as Finding[], notes: [] as Finding[] };
-  const done = (verdict: Omit<Verdict, 'durationMs'>, stop = false) => ({ verdict: { ...verdict, durationMs: Date.now() - started }, stop });
+  const done = (verdict: Omit<Verdict, 'durationMs'>, stop = false, last?: S) => ({ verdict: { ...verdict, durationMs: Date.now() - started }, stop, last });
 
-  const before = await probe.take();
-  const first = await up({ ...run, to: file.name });
+  const before = observed ?? (await probe.take());
+  const first = await runner.up({ to: file.name });
   if (!first.success) return done({ ...base, reversible: false, error: failure('up', first.errors[0]) }, true);
-  if (first.executed.length === 0) return done({ ...base, reversible: true, skipped: 'not run in this environment (see its `environments`)' });
+  if (first.executed.length === 0) return done({ ...base, reversible: true, skipped: 'not run in this environment (see its `environments`)' }, false, before);
   const afterUp = await probe.take();
 
-  const reverted = await down({ ...run, to: file.name });
+  const reverted = await runner.down({ to: file.name });
   if (!reverted.success) {
     const [error] = reverted.errors;
     if (error instanceof IrreversibleMigrationError) {
@@ -64,28 +71,31 @@ export async function roundTrip<S>(file: MigrationFile, run: RunOptions, probe: 
   const afterDown = await probe.take();
   const afterDownDiff = probe.compare(before, afterDown);
 
-  const again = await up({ ...run, to: file.name });
+  const again = await runner.up({ to: file.name });
   if (!again.success) {
     const differences = afterDownDiff.differences.map(finding('after down'));
     return done({ ...base, differences, notes: afterDownDiff.notes.map(finding('after down')), reversible: false, error: failure('up again', again.errors[0]) }, true);
   }
-  const afterAgainDiff = (probe.compareAgain ?? probe.compare)(afterUp, await probe.take());
+  const afterAgain = await probe.take();
+  const afterAgainDiff = (probe.compareAgain ?? probe.compare)(afterUp, afterAgain);
   const differences = [...afterDownDiff.differences.map(finding('after down')), ...afterAgainDiff.differences.map(finding('after up again'))];
   const seen = new Set(afterDownDiff.notes.map((note) => note.name));
   const notes = [...afterDownDiff.notes.map(finding('after down')), ...afterAgainDiff.notes.filter((note) => !seen.has(note.name)).map(finding('after up again'))];
-  return done({ ...base, differences, notes, reversible: differences.length === 0 });
+  return done({ ...base, differences, notes, reversible: differences.length === 0 }, false, afterAgain);
 }
 
 /** Round trips every file in order; stops at a file that cannot be applied (the rest depend on it). */
 export async function roundTrips<S>(
   files: MigrationFile[],
-  run: RunOptions,
+  runner: Runner,
   probe: Probe<S>,
   onVerdict?: (verdict: Verdict) => void,
 ): Promise<{ verdicts: Verdict[]; notVerified: string[] }> {
   const verdicts: Verdict[] = [];
+  let observed: S | undefined;
   for (const [index, file] of files.entries()) {
-    const { verdict, stop } = await roundTrip(file, run, probe);
+    const { verdict, stop, last } = await roundTrip(file, runner, probe, observed);
+    observed = last;
     verdicts.push(verdict);
     onVerdict?.(verdict);
     if (stop) return { verdicts, notVerified: files.slice(index + 1).map((rest) => rest.name) };

@@ -2,6 +2,7 @@
  * `updown migrate verify`: proves on a scratch database that every migration's `down` reverses
  * its `up`, by comparing schema snapshots taken before `up` and after `down`.
  */
+import { withRunner } from '../api';
 import { databaseName } from '../database';
 import { UsageError } from '../errors';
 import { openForReading } from '../history';
@@ -69,7 +70,8 @@ export async function runVerify<S>(
       options.onScratch?.(scratch);
       await prepare(url);
       const run = options.inPlace ? { ...engine, onExecuted: undefined } : scratchRunOptions(engine, url);
-      return result({ scratch, ...(await roundTrips(plan.range, run, probe(url), options.onVerdict)) });
+      const outcome = await withRunner(run, (runner) => roundTrips(plan.range, runner, probe(url), options.onVerdict));
+      return result({ scratch, ...outcome });
     };
     if (options.inPlace) {
       if (plan.start.kind !== 'target') {

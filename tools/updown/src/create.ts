@@ -6,9 +6,10 @@ import type { StreamKind } from './types';
 
 const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_]*$/;
 const MAX_NAME_LENGTH = 100;
-const TEMPLATES: Record<StreamKind, string> = {
+const TEMPLATES = {
   migrations: path.join(__dirname, '..', 'templates', 'migration.ts'),
   seeds: path.join(__dirname, '..', 'templates', 'seed.ts'),
+  change: path.join(__dirname, '..', 'templates', 'change.ts'),
 };
 
 /** Refuses anything but a plain identifier, before any file or folder is touched. */
@@ -31,8 +32,11 @@ export function timestamp(date: Date): string {
   return date.toISOString().replace(/[-:T]/g, '').slice(0, 14);
 }
 
-/** Writes `<dir>/YYYYMMDDHHmmss-NAME.ts` from the stream's template and returns its path. */
-export function createFile(options: { dir: string; name: string; kind: StreamKind; now?: Date }): string {
+/**
+ * Writes `<dir>/YYYYMMDDHHmmss-NAME.ts` from the stream's template (or the reversible `change`
+ * template) and returns its path.
+ */
+export function createFile(options: { dir: string; name: string; kind: StreamKind; change?: boolean; now?: Date }): string {
   validateName(options.name);
   const existing = fs.existsSync(options.dir) ? listFiles(options.dir) : [];
   const clash = existing.find((file) => file.name.slice(15) === options.name);
@@ -41,7 +45,8 @@ export function createFile(options: { dir: string; name: string; kind: StreamKin
   let time = (options.now ?? new Date()).getTime();
   while (taken.has(timestamp(new Date(time)))) time += 1000; // two files in one second still sort apart
   const file = path.join(options.dir, `${timestamp(new Date(time))}-${options.name}.ts`);
-  const body = fs.readFileSync(TEMPLATES[options.kind], 'utf8').replace(/__NAME__/g, options.name);
+  const template = options.change ? TEMPLATES.change : TEMPLATES[options.kind];
+  const body = fs.readFileSync(template, 'utf8').replace(/__NAME__/g, options.name);
   fs.mkdirSync(options.dir, { recursive: true });
   fs.writeFileSync(file, body, { flag: 'wx' });
   return file;

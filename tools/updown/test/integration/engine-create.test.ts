@@ -106,4 +106,15 @@ describe('migrate create with a good name', () => {
     expect(file).toMatch(/^\d{14}-createAdminUser\.ts$/);
     expect(fs.readFileSync(path.join(temp.dir, file), 'utf8')).toContain("import type { Seed } from 'updown'");
   });
+
+  it('--change writes a reversible change migration, which applies and goes down with nothing to invert', async () => {
+    const result = await runCli(['migrate', 'create', 'addNothingYet', '--change', '--dir', temp.dir]);
+    expect(result.code).toBe(0);
+    const [file] = fs.readdirSync(temp.dir);
+    expect(fs.readFileSync(path.join(temp.dir, file), 'utf8')).toContain('export const change: Change');
+    const migrate = (...args: string[]) => runCli(['migrate', ...args, '--url', url, '--dir', temp.dir, '--schema', 'create_change']);
+    expect((await migrate('up')).code).toBe(0);
+    expect((await migrate('down')).code).toBe(0);
+    expect(await appliedNames(url, 'create_change')).toEqual([]);
+  });
 });

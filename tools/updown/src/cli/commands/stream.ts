@@ -102,9 +102,10 @@ export function streamCommands(parent: Command, kind: StreamKind, io: Io, state:
 
   withCommonOptions(parent.command('create').argument('<name>', 'camelCase name, e.g. addStripeCustomerIdToOrganizations'))
     .description(`write a new timestamped ${noun} file from the template`)
+    .option('--change', 'a reversible `change` (down derived from it) instead of up and down')
     .action(
-      action<GlobalFlags>(io, state, async (flags, printer, [name]) => {
-        printer.created(createFile({ dir: resolveDir(kind, flags), name, kind }));
+      action<GlobalFlags & { change?: boolean }>(io, state, async (flags, printer, [name]) => {
+        printer.created(createFile({ dir: resolveDir(kind, flags), name, kind, change: flags.change }));
         return EXIT.ok;
       }),
     );

@@ -4,7 +4,7 @@
  */
 import { UsageError } from './errors';
 import { guardProduction, logSkippedSeed, openForChange, openForReading, requireSeedAllowed, seedsFor } from './history';
-import { checkHistory, normaliseName, outOfOrder, planDown, planUp, statusOf, type AppliedEntry, type MigrationFile } from './plan';
+import { checkHistory, newestApplied, normaliseName, outOfOrder, planDown, planUp, statusOf, type AppliedEntry, type MigrationFile } from './plan';
 import { quoteIdent } from './quote';
 import { withSession, type Session } from './session';
 import type { Direction, DownOptions, ExecutedItem, PreviewItem, RunOptions, RunResult, StatusResult, StreamKind, UpOptions } from './types';
@@ -34,7 +34,7 @@ const tag = (kind: StreamKind, record: Record) => (item: ExecutedItem) => record
 /** Says which planned files are older than the newest applied one (a merged branch). */
 function reportOutOfOrder(session: Session, files: MigrationFile[], applied: AppliedEntry[], planned: MigrationFile[]): void {
   const late = new Set(outOfOrder(files, applied).map((file) => file.name));
-  const newest = applied.reduce((max, entry) => (entry.name > max ? entry.name : max), '');
+  const newest = newestApplied(applied);
   for (const file of planned.filter((candidate) => late.has(candidate.name))) {
     session.options.logger.warn(`${file.name} is applied out of order: it is older than the newest applied ${newest}`);
   }

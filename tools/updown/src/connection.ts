@@ -19,6 +19,11 @@ export interface ConnectOptions {
   poolMax?: number;
 }
 
+/** How updown's sessions appear in pg_stat_activity, so a waiting runner can name the holder. */
+export function applicationName(purpose: string): string {
+  return `updown ${purpose} (pid ${process.pid} on ${os.hostname()})`.slice(0, 63);
+}
+
 /** The URL with its password replaced, for every message that names a database. */
 export function maskUrl(url: string): string {
   try {
@@ -76,7 +81,7 @@ export function createSequelize(options: ConnectOptions): Sequelize {
     pool: { max: options.poolMax ?? 3, min: 0, idle: 10_000, acquire: 60_000 },
     hooks: { afterConnect: checkClientConnection },
     dialectOptions: {
-      application_name: `updown ${options.command} (pid ${process.pid} on ${os.hostname()})`.slice(0, 63),
+      application_name: applicationName(options.command),
       ssl: parsed.ssl || undefined,
       connectionTimeoutMillis: 10_000,
       options: Object.entries(settings)

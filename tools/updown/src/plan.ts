@@ -75,9 +75,14 @@ export function checkHistory(files: MigrationFile[], applied: AppliedEntry[]): v
   if (problems.length > 0) throw new UntrustedHistoryError(problems);
 }
 
+/** The newest (by name) applied file's name, or '' when nothing is applied. */
+export function newestApplied(applied: AppliedEntry[]): string {
+  return applied.reduce((max, entry) => (entry.name > max ? entry.name : max), '');
+}
+
 /** Pending files older than the newest applied one: typically a merged branch. */
 export function outOfOrder(files: MigrationFile[], applied: AppliedEntry[]): MigrationFile[] {
-  const newest = applied.reduce((max, entry) => (entry.name > max ? entry.name : max), '');
+  const newest = newestApplied(applied);
   const done = new Set(applied.map((entry) => entry.name));
   return files.filter((file) => !done.has(file.name) && file.name < newest);
 }

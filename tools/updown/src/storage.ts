@@ -68,16 +68,6 @@ export class TrackingStorage implements UmzugStorage {
     );
   }
 
-  /** Read-only commands must not create anything: they ask first. */
-  async exists(): Promise<boolean> {
-    const [row] = await this.sequelize.query<{ found: string | null }>('SELECT to_regclass($1) AS found', {
-      bind: [this.table],
-      type: QueryTypes.SELECT,
-      transaction: null,
-    });
-    return Boolean(row?.found);
-  }
-
   async applied(): Promise<AppliedEntry[]> {
     let rows: Row[];
     try {

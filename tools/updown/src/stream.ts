@@ -190,7 +190,7 @@ export class Stream {
     const outsideTransaction = !rolledBack && modules.get(name)?.transaction === false;
     if (outsideTransaction) await this.storage.record(name, 'failed').catch(() => undefined);
     if (this.options.signal?.aborted) return new InterruptedError(this.options.signal.reason, { migration: name, file: path, outsideTransaction });
-    return new MigrationFailedError({ migration: inFlight.file.name, file: inFlight.file.path, direction, cause, rolledBack });
+    return new MigrationFailedError({ migration: name, file: path, direction, cause, rolledBack });
   }
 
   /** A file that hit lock_timeout is rolled back and tried again with backoff; nothing else is. */

@@ -3,9 +3,8 @@
  * Identifiers go through quoteIdent; COMMENT takes no bind parameter, so its text is quoted by the
  * server (format %L) from a bound value.
  */
-import os from 'node:os';
 import { Pool } from 'pg';
-import { maskUrl } from '../connection';
+import { applicationName, maskUrl } from '../connection';
 import { maintenanceUrl } from '../database';
 import { ConnectError } from '../errors';
 import { quoteIdent } from '../quote';
@@ -48,10 +47,6 @@ function parseLabel(comment: string | null): Label | undefined {
   } catch {
     return undefined;
   }
-}
-
-export function applicationName(purpose: string): string {
-  return `updown ${purpose} (pid ${process.pid} on ${os.hostname()})`.slice(0, 63);
 }
 
 /** A small pool on the maintenance database (CREATE DATABASE cannot run in a transaction: each query autocommits). */

@@ -3,7 +3,7 @@
  *
  * globalSetup builds a template database (migrated, optionally seeded) when its fingerprint changed,
  * and hands every Jest worker a clean clone of its own (`<base>_w1` … `<base>_wN`); the setupFiles
- * module `updown/src/testing/setup-worker` points each worker's DATABASE_URL at it. globalTeardown
+ * module `updown/testing/setup-worker.ts` points each worker's DATABASE_URL at it. globalTeardown
  * clones the used workers again ahead of the next run, so a warm run waits for almost nothing.
  */
 import fs from 'node:fs';
@@ -13,7 +13,7 @@ import { up } from '../api';
 import { loadConfig, resolveOptions } from '../config';
 import { databaseName, urlForDatabase } from '../database';
 import { UsageError } from '../errors';
-import type { Logger, RunResult } from '../types';
+import type { Logger, RunOptions, RunResult } from '../types';
 import { openAdmin, type Admin } from './admin';
 import { HARNESS_ENV, type HarnessEnv } from './env';
 import { fingerprintOf } from './fingerprint';
@@ -70,7 +70,8 @@ interface Target {
   set: WorkerSet;
   configPath: string;
   schema: string;
-  migrationsDir: string;
+  /** The engine's options for this project (environment `test`); each build adds its database's URL. */
+  run: Omit<RunOptions, 'url'>;
   seedsDir?: string;
 }
 
@@ -134,7 +135,7 @@ async function resolveTarget(options: TestDatabaseOptions): Promise<Target> {
       set: { base, template: `${base}_template`, fingerprint },
       configPath,
       schema: resolved.options.schema,
-      migrationsDir: resolved.options.dir,
+      run: resolved.options,
       seedsDir,
     };
   } catch (error) {
@@ -145,9 +146,7 @@ async function resolveTarget(options: TestDatabaseOptions): Promise<Target> {
 
 /** Migrations, then seeds when asked, into the template being built; up() closes its connections. */
 async function buildTemplate(target: Target, name: string): Promise<void> {
-  const url = urlForDatabase(target.serverUrl, name);
-  const resolved = resolveOptions('migrations', { config: target.configPath, url, env: 'test' }, quiet);
-  const base = { ...resolved.options, url };
+  const base = { ...target.run, url: urlForDatabase(target.serverUrl, name) };
   failOn(await up(base), 'migrations');
   if (target.seedsDir) failOn(await up({ ...base, kind: 'seeds', dir: target.seedsDir }), 'seeds');
 }

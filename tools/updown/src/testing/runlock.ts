@@ -9,7 +9,7 @@ import { maskUrl } from '../connection';
 import { maintenanceUrl } from '../database';
 import { ConnectError } from '../errors';
 import { lockKey } from '../lock';
-import { applicationName } from './admin';
+import { applicationName } from '../connection';
 
 /** First key of the harness's locks ("updt"); updown's runner lock uses "updw". */
 const NAMESPACE = 0x75706474 & 0x7fffffff;

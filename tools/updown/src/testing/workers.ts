@@ -7,7 +7,7 @@
  * one cloned from another fingerprint, is stale (a run that crashed or was interrupted, or a template
  * that changed): it is dropped and cloned again.
  */
-import type { Admin, DatabaseInfo } from './admin';
+import type { Admin, DatabaseInfo, Label } from './admin';
 
 export function workerName(base: string, id: number): string {
   return `${base}_w${id}`;
@@ -54,13 +54,17 @@ async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise
   if (errors.length > 0) throw errors[0];
 }
 
+function labels(set: WorkerSet, names: string[], state: 'clean' | 'dirty'): Array<[string, Label]> {
+  return names.map((name) => [name, { updown: 'worker', fingerprint: set.fingerprint, state }]);
+}
+
 /** Clones `name` from the template again (dropping it first) and labels it clean. */
 async function cloneClean(admin: Admin, set: WorkerSet, names: string[]): Promise<void> {
   await inParallel(names, 4, async (name) => {
     await admin.drop(name);
     await admin.create(name, set.template);
   });
-  await admin.label(names.map((name) => [name, { updown: 'worker', fingerprint: set.fingerprint, state: 'clean' }]));
+  await admin.label(labels(set, names, 'clean'));
 }
 
 /**
@@ -83,9 +87,9 @@ export async function prepareWorkers(admin: Admin, set: WorkerSet, count: number
   const stale = [...existing.values()].filter((db) => !isClean(db, set.fingerprint)).map((db) => db.name);
   const toDrop = stale.filter((name) => !wanted.has(name));
   const toClone = names.filter((name) => !isClean(existing.get(name), set.fingerprint));
-  await inParallel(toDrop, 4, (name) => admin.drop(name));
+  await dropWorkers(admin, toDrop);
   await cloneClean(admin, set, toClone);
-  await admin.label(names.map((name) => [name, { updown: 'worker', fingerprint: set.fingerprint, state: 'dirty' }]));
+  await admin.label(labels(set, names, 'dirty'));
   return {
     names,
     reused: names.filter((name) => !toClone.includes(name)),
@@ -101,7 +105,7 @@ export async function prepareWorkers(admin: Admin, set: WorkerSet, count: number
  */
 export async function releaseWorkers(admin: Admin, set: WorkerSet, workers: { used: string[]; unused: string[] }): Promise<void> {
   await cloneClean(admin, set, workers.used);
-  await admin.label(workers.unused.map((name) => [name, { updown: 'worker', fingerprint: set.fingerprint, state: 'clean' }]));
+  await admin.label(labels(set, workers.unused, 'clean'));
 }
 
 /** Drops workers (an interrupted run: they are dirty, and the next run clones them in any case). */

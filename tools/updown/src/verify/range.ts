@@ -3,7 +3,7 @@
  * lists come from the folder and the target's tracking table, sorted by name.
  */
 import { UsageError } from '../errors';
-import { normaliseName, type AppliedEntry, type MigrationFile } from '../plan';
+import { newestApplied, normaliseName, type AppliedEntry, type MigrationFile } from '../plan';
 
 export interface RangeOptions {
   /** Every file from the first one, on a database that starts empty. */
@@ -35,7 +35,7 @@ export function planVerify(files: MigrationFile[], applied: AppliedEntry[], opti
   if (options.all && options.from !== undefined) throw new UsageError('--all and --from cannot be used together: --all starts at the first file');
   const last = options.to === undefined ? files.length - 1 : indexOf(files, options.to, '--to');
   const done = new Set(applied.map((entry) => entry.name));
-  const newest = applied.reduce((max, entry) => (entry.name > max ? entry.name : max), '');
+  const newest = newestApplied(applied);
   const lastApplied = newest || undefined;
 
   if (options.all) return { range: files.slice(0, last + 1), start: { kind: 'empty' } };

@@ -52,8 +52,31 @@ export interface Logger {
   warn(message: string): void;
 }
 
-/** Where a stream's files live; relative paths are taken from the config file's folder. */
-export interface StreamConfig {
+/**
+ * How a stream's files are shaped (DESIGN "Module shapes"): updown's own
+ * `({ context: { queryInterface, … } })`, sequelize-cli's `up(queryInterface, Sequelize)`, or
+ * Umzug's README shape `({ context: queryInterface })` (or `context: sequelize`, see `context`).
+ */
+export type ModuleFormat = 'updown' | 'sequelize-cli' | 'umzug';
+
+/** How a stream is laid out and tracked, beside its folder. Every field has a default. */
+export interface StreamLayout {
+  /** Default `updown`. */
+  format?: ModuleFormat;
+  /** `umzug` format only: what `context` is, the queryInterface (default, Umzug's README) or the Sequelize instance. */
+  context?: 'queryInterface' | 'sequelize';
+  /** The tracking table (default `SequelizeMeta` for migrations, `SequelizeData` for seeds). */
+  table?: string;
+  /** The tracking table's schema when it is not the stream's (sequelize-cli's `migrationStorageTableSchema`). */
+  tableSchema?: string;
+  /** `false`: the stream is not tracked (sequelize-cli's default for seeders): every file runs each time. */
+  tracked?: boolean;
+  /** `sequelize-cli`/`umzug` formats: file names (with or without extension) that always run outside a transaction. */
+  noTransaction?: string[];
+}
+
+/** Where a stream's files live (relative paths are taken from the config file's folder), and its layout. */
+export interface StreamConfig extends StreamLayout {
   dir: string;
 }
 
@@ -81,6 +104,8 @@ export interface RunOptions {
   /** Absolute folder of the stream being run. */
   dir: string;
   kind: StreamKind;
+  /** The stream's format and tracking table; updown's own defaults when absent. */
+  layout?: StreamLayout;
   env: string;
   /** How long to wait for another runner's lock, in milliseconds. */
   lockTimeoutMs: number;

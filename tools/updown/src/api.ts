@@ -4,10 +4,10 @@
  */
 import { UsageError } from './errors';
 import { guardProduction, logSkippedSeed, openForChange, openForReading, requireSeedAllowed, seedsFor } from './history';
-import { checkHistory, newestApplied, normaliseName, outOfOrder, planDown, planUp, statusOf, type AppliedEntry, type MigrationFile } from './plan';
+import { checkHistory, findByName, newestApplied, outOfOrder, planDown, planUp, statusOf, type AppliedEntry, type MigrationFile } from './plan';
 import { quoteIdent } from './quote';
 import { withSession, type Session } from './session';
-import type { Direction, DownOptions, ExecutedItem, PreviewItem, RunOptions, RunResult, StatusResult, StreamKind, UpOptions } from './types';
+import type { Direction, DownOptions, ExecutedItem, PreviewItem, RunOptions, RunResult, StatusResult, StreamKind, StreamLayout, UpOptions } from './types';
 
 export { repair } from './repair';
 
@@ -40,8 +40,8 @@ function reportOutOfOrder(session: Session, files: MigrationFile[], applied: App
   }
 }
 
-async function applyUp(session: Session, kind: StreamKind, dir: string, options: UpOptions, record: Record): Promise<void> {
-  const state = await openForChange(session, kind, dir);
+async function applyUp(session: Session, kind: StreamKind, dir: string, options: UpOptions, record: Record, layout?: StreamLayout): Promise<void> {
+  const state = await openForChange(session, kind, dir, undefined, layout);
   const files = kind === 'seeds' ? seedsFor(state.files, state.applied, session.options.env, logSkippedSeed(session)) : state.files;
   const planned = planUp(files, state.applied, options);
   reportOutOfOrder(session, files, state.applied, planned);
@@ -117,9 +117,9 @@ export function runOne(options: RunOptions & { name: string }): Promise<RunResul
   return run(options, (record) =>
     withSession(options, `${options.kind} run`, 'locked', async (session) => {
       const { stream, files, applied } = await openForChange(session, options.kind, options.dir);
-      const name = normaliseName(options.name);
-      const file = files.find((candidate) => candidate.name === name);
+      const file = findByName(files, options.name);
       if (!file) throw new UsageError(`no file named ${options.name} in ${options.dir}; see \`status\` for the names`);
+      const name = file.name;
       if (applied.some((entry) => entry.name === name)) {
         session.options.logger.info(`${name} is already applied`);
         return;
@@ -164,13 +164,13 @@ export function drop(options: RunOptions): Promise<RunResult> {
 }
 
 /** Drops the schema, applies every migration, then every seed, under one lock. */
-export function fresh(options: RunOptions & { seedsDir?: string }): Promise<RunResult> {
+export function fresh(options: RunOptions & { seedsDir?: string; seedsLayout?: StreamLayout }): Promise<RunResult> {
   return run(options, (record) =>
     withSession(options, 'db fresh', 'locked', async (session) => {
       await guardProduction(session, session.stream('migrations', options.dir), 'db fresh');
       await dropSchema(session);
       await applyUp(session, 'migrations', options.dir, {}, record);
-      if (options.seedsDir) await applyUp(session, 'seeds', options.seedsDir, {}, record);
+      if (options.seedsDir) await applyUp(session, 'seeds', options.seedsDir, {}, record, options.seedsLayout ?? {});
     }),
   );
 }

@@ -1,8 +1,9 @@
 import os from 'node:os';
 import { parse as parseConnectionString } from 'pg-connection-string';
-import { Sequelize } from 'sequelize';
+import type { Sequelize } from 'sequelize';
 import { ConnectError, UsageError } from './errors';
 import { quoteIdent } from './quote';
+import { projectSequelize } from './project';
 import { enableTransactionContext } from './transaction';
 
 export interface ConnectOptions {
@@ -17,6 +18,8 @@ export interface ConnectOptions {
   settings?: Record<string, string>;
   /** Pool size; at least 2 for a run (the advisory lock keeps a connection of its own). */
   poolMax?: number;
+  /** Where the project's own `sequelize` is resolved from (the stream's folder). */
+  projectDir?: string;
 }
 
 /** How updown's sessions appear in pg_stat_activity, so a waiting runner can name the holder. */
@@ -60,7 +63,8 @@ function startupOption(name: string, value: string): string {
  * startup packet, so unqualified names in migrations land in it without an extra round trip.
  */
 export function createSequelize(options: ConnectOptions): Sequelize {
-  enableTransactionContext();
+  const { Sequelize: SequelizeClass } = projectSequelize(options.projectDir);
+  enableTransactionContext(SequelizeClass as never);
   let parsed: ReturnType<typeof parseConnectionString>;
   try {
     parsed = parseConnectionString(options.url);
@@ -68,7 +72,7 @@ export function createSequelize(options: ConnectOptions): Sequelize {
     throw new UsageError(`the database URL ${maskUrl(options.url)} is not valid: ${(error as Error).message}`);
   }
   const settings = { search_path: quoteIdent(options.schema), ...options.settings };
-  return new Sequelize({
+  return new SequelizeClass({
     dialect: 'postgres',
     // queryInterface qualifies names with this schema (it would say "public" otherwise).
     schema: options.schema,

@@ -20,25 +20,51 @@ export interface PgDetails {
   sql?: string;
 }
 
-/** A migration or seed threw (or its tracking write failed); its work was rolled back. Exit 1. */
+/** What a failed file left behind, as the executor knows it. */
+export type FailureOutcome =
+  /** Its transaction was rolled back (by updown, or by PostgreSQL when COMMIT failed). */
+  | { kind: 'rolled-back'; atCommit?: boolean }
+  /** It ran outside a transaction and may be half applied; the `failed` mark was written, or not. */
+  | { kind: 'outside-transaction'; markError?: unknown };
+
+function describeOutcome(outcome: FailureOutcome, migration: string): string {
+  if (outcome.kind === 'rolled-back') {
+    const when = outcome.atCommit ? 'it failed at COMMIT, so PostgreSQL rolled it back: ' : '';
+    return `${when}its changes were rolled back and nothing was recorded`;
+  }
+  if (outcome.markError === undefined) {
+    return `it ran outside a transaction, so part of it may have been applied; it is marked failed until \`repair --accept ${migration}\``;
+  }
+  const reason = outcome.markError instanceof Error ? outcome.markError.message : String(outcome.markError);
+  return (
+    `it ran outside a transaction, so part of it may have been applied, and marking it failed failed too (${reason}): ` +
+    'nothing records that it is half applied; check the database by hand before running anything again'
+  );
+}
+
+/** A migration or seed threw (or its tracking write failed). Exit 1. */
 export class MigrationFailedError extends UpdownError {
   readonly migration: string;
   readonly direction: Direction;
   readonly file: string;
   readonly pg: PgDetails;
+  readonly outcome: FailureOutcome;
 
-  constructor(args: { migration: string; direction: Direction; file: string; cause: unknown; rolledBack: boolean }) {
+  constructor(args: { migration: string; direction: Direction; file: string; cause: unknown; outcome: FailureOutcome; hint?: string }) {
     const pg = pgDetails(args.cause);
     const reason = args.cause instanceof Error ? args.cause.message : String(args.cause);
     const code = pg.code ? ` [${pg.code}]` : '';
-    const outcome = args.rolledBack
-      ? 'its changes were rolled back and nothing was recorded'
-      : 'it ran outside a transaction, so part of it may have been applied';
-    super(`${args.file} failed (${args.direction})${code}: ${reason}; ${outcome}`, { cause: args.cause });
+    const hint = args.hint ? ` (${args.hint})` : '';
+    super(`${args.file} failed (${args.direction})${code}: ${reason}${hint}; ${describeOutcome(args.outcome, args.migration)}`, { cause: args.cause });
     this.migration = args.migration;
     this.direction = args.direction;
     this.file = args.file;
     this.pg = pg;
+    this.outcome = args.outcome;
+  }
+
+  get rolledBack(): boolean {
+    return this.outcome.kind === 'rolled-back';
   }
 }
 

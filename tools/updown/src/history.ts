@@ -8,7 +8,7 @@ import { checkHistory, type AppliedEntry, type MigrationFile } from './plan';
 import type { Session } from './session';
 import { METADATA_TABLE } from './storage';
 import type { Stream } from './stream';
-import type { StreamKind } from './types';
+import type { StreamKind, StreamLayout } from './types';
 
 export const DEFAULT_SEED_ENVIRONMENTS = ['development', 'test'];
 export const PRODUCTION = 'production';
@@ -23,23 +23,21 @@ export interface StreamState {
  * For commands that change the schema, under the lock: the production guard first (a refused
  * command writes nothing), then tables ensured, history adopted and vouched for.
  */
-export async function openForChange(session: Session, kind: StreamKind, dir: string, guard?: string): Promise<StreamState> {
-  const stream = session.stream(kind, dir);
+export async function openForChange(session: Session, kind: StreamKind, dir: string, guard?: string, layout?: StreamLayout): Promise<StreamState> {
+  const stream = session.stream(kind, dir, layout);
   if (guard) await guardProduction(session, stream, guard);
   await stream.storage.ensure();
   const files = stream.files();
   const applied = await stream.applied();
   checkHistory(files, applied);
-  const { logger } = session.options;
-  if ((await stream.storage.adoptLegacyNames(applied)) > 0) logger.info('renamed rows recorded with a file extension (sequelize-cli) to names without one');
-  if ((await stream.storage.fillMissingChecksums(applied)) > 0) logger.info('recorded checksums for files applied before updown kept them');
+  for (const said of await stream.storage.adopt(applied)) session.options.logger.info(said);
   if (kind === 'migrations') await stream.storage.initMetadata('environment', session.options.env);
   return { stream, files, applied };
 }
 
 /** For read-only commands: creates nothing. */
-export async function openForReading(session: Session, kind: StreamKind, dir: string): Promise<StreamState> {
-  const stream = session.stream(kind, dir);
+export async function openForReading(session: Session, kind: StreamKind, dir: string, layout?: StreamLayout): Promise<StreamState> {
+  const stream = session.stream(kind, dir, layout);
   const files = stream.files();
   return { stream, files, applied: await stream.applied() };
 }

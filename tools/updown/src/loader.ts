@@ -1,25 +1,52 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { fromChange } from './change';
 import { checksumOfFile } from './checksum';
 import { parseDuration } from './duration';
 import { InvalidMigrationError, UsageError } from './errors';
 import type { MigrationFile } from './plan';
-import type { MigrationModule } from './types';
+import { adaptModule } from './format';
+import type { MigrationModule, ModuleFormat, StreamLayout } from './types';
 import { registerTypeScript } from './typescript';
 
 /** `20250303045013-createUserTable.ts`: a 14-digit timestamp, a dash, a name. */
 const FILE_PATTERN = /^(\d{14}-[^/\\]+)\.(ts|js|cjs)$/;
 
-/** The stream's files in name order, with their checksums. Listing never imports a module. */
-export function listFiles(dir: string): MigrationFile[] {
-  let entries: string[];
+/**
+ * sequelize-cli's own filter (its migrator's `pattern`), also used for Umzug projects: any name,
+ * kept whole with its extension, as those tools record it.
+ */
+const LEGACY_PATTERN = /^(?!.*\.d\.[cm]?ts$).*\.(cjs|mjs|js|cts|mts|ts)$/;
+
+/** Legacy tools compare names as JavaScript strings (code units), not by locale. */
+const byName = (a: MigrationFile, b: MigrationFile) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+function readFolder(dir: string): string[] {
   try {
-    entries = fs.readdirSync(dir);
+    return fs.readdirSync(dir);
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : (error as Error).message;
     throw new UsageError(`the folder ${dir} ${reason}: check --dir or updown.config.ts`);
   }
+}
+
+/** The stream's files in name order, with their checksums. Listing never imports a module. */
+export function listFiles(dir: string, format: ModuleFormat = 'updown'): MigrationFile[] {
+  if (format !== 'updown') return listLegacyFiles(dir);
+  return listOwnFiles(dir);
+}
+
+/** A sequelize-cli or Umzug folder: every script file, named as the file is. */
+function listLegacyFiles(dir: string): MigrationFile[] {
+  return readFolder(dir)
+    .filter((entry) => LEGACY_PATTERN.test(entry) && fs.statSync(path.join(dir, entry)).isFile())
+    .map((entry) => ({ name: entry, path: path.join(dir, entry), checksum: checksumOfFile(path.join(dir, entry)) }))
+    .sort(byName);
+}
+
+function listOwnFiles(dir: string): MigrationFile[] {
+  const entries = readFolder(dir);
   const files = new Map<string, MigrationFile>();
   for (const entry of entries.sort()) {
     const match = FILE_PATTERN.exec(entry);
@@ -34,9 +61,11 @@ export function listFiles(dir: string): MigrationFile[] {
   return [...files.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
 }
 
-/** Imports a migration or seed and checks that it exports what it must. */
-export function loadModule(file: MigrationFile): MigrationModule {
-  let loaded: MigrationModule & { default?: MigrationModule };
+type Loaded = MigrationModule & { default?: MigrationModule };
+
+/** Imports a CommonJS (or TypeScript) migration or seed and checks that it exports what it must. */
+export function loadModule(file: MigrationFile, layout: StreamLayout = {}): MigrationModule {
+  let loaded: Loaded;
   registerTypeScript();
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -44,8 +73,38 @@ export function loadModule(file: MigrationFile): MigrationModule {
   } catch (error) {
     throw new InvalidMigrationError(file.name, file.path, `cannot be loaded: ${(error as Error).message}`, error);
   }
+  return checkModule(file, layout, loaded);
+}
+
+/** Node 20's `require` cannot load an ES module (`.mjs`, or `.js` in a `"type": "module"` package). */
+const isEsm = (error: unknown) => (error as NodeJS.ErrnoException).code === 'ERR_REQUIRE_ESM';
+
+/** Like loadModule, for every kind of file: ES modules are imported. */
+export async function importModule(file: MigrationFile, layout: StreamLayout = {}): Promise<MigrationModule> {
+  if (!file.path.endsWith('.mjs')) {
+    try {
+      return loadModule(file, layout);
+    } catch (error) {
+      if (!(error instanceof InvalidMigrationError) || !isEsm(error.cause)) throw error;
+    }
+  }
+  let loaded: Loaded;
+  try {
+    loaded = (await import(pathToFileURL(file.path).href)) as Loaded;
+  } catch (error) {
+    throw new InvalidMigrationError(file.name, file.path, `cannot be loaded: ${(error as Error).message}`, error);
+  }
+  return checkModule(file, layout, loaded);
+}
+
+function checkModule(file: MigrationFile, layout: StreamLayout, loaded: Loaded): MigrationModule {
+  const format = layout.format ?? 'updown';
+  if (format !== 'updown') return checkExports(file, adaptModule(file, format, loaded as never, layout));
   const picked = typeof loaded.up === 'function' || typeof loaded.change === 'function' ? loaded : (loaded.default ?? loaded);
-  const module = picked.change === undefined ? picked : fromChange(file, picked);
+  return checkExports(file, picked.change === undefined ? picked : fromChange(file, picked));
+}
+
+function checkExports(file: MigrationFile, module: MigrationModule): MigrationModule {
   if (typeof module.up !== 'function') {
     throw new InvalidMigrationError(file.name, file.path, 'exports no up() function: export `const up: Migration = async ({ context }) => { … }`');
   }

@@ -30,7 +30,20 @@ export interface AppliedEntry {
 
 /** `--to` may be given with or without the file's extension. */
 export function normaliseName(name: string): string {
-  return name.replace(/\.(ts|js|cjs|mjs)$/, '');
+  return name.replace(/\.(ts|js|cjs|mjs|cts|mts)$/, '');
+}
+
+/**
+ * Whether a name the user typed names this file or row. updown's own names have no extension;
+ * sequelize-cli and Umzug keep it (`x.js`, even `x.ts.ts`): both forms are accepted, exact first.
+ */
+export function sameName(recorded: string, given: string): boolean {
+  return recorded === given || normaliseName(recorded) === normaliseName(given);
+}
+
+/** The one entry `given` names: an exact match first, else one with or without its extension. */
+export function findByName<T extends { name: string }>(entries: T[], given: string): T | undefined {
+  return entries.find((entry) => entry.name === given) ?? entries.find((entry) => sameName(entry.name, given));
 }
 
 function checkStep(step: number | undefined): void {
@@ -94,10 +107,10 @@ export function planUp(files: MigrationFile[], applied: AppliedEntry[], options:
   const pending = files.filter((file) => !done.has(file.name));
   let planned = pending.slice(0, options.step ?? pending.length);
   if (options.to !== undefined) {
-    const target = normaliseName(options.to);
-    const index = pending.findIndex((file) => file.name === target);
+    const found = findByName(pending, options.to);
+    const index = found ? pending.indexOf(found) : -1;
     if (index === -1) {
-      const why = done.has(target) ? 'it is already applied' : 'no file has that name';
+      const why = findByName(applied, options.to) ? 'it is already applied' : 'no file has that name';
       throw new UsageError(`--to ${options.to}: not a pending file (${why}); see \`status\` for the names`);
     }
     planned = pending.slice(0, index + 1);
@@ -123,10 +136,10 @@ export function planDown(files: MigrationFile[], applied: AppliedEntry[], option
   const newestFirst = [...applied].sort((a, b) => (a.name < b.name ? 1 : a.name > b.name ? -1 : 0));
   let count = options.all ? newestFirst.length : (options.step ?? 1);
   if (options.to !== undefined) {
-    const target = normaliseName(options.to);
-    const index = newestFirst.findIndex((entry) => entry.name === target);
+    const found = findByName(newestFirst, options.to);
+    const index = found ? newestFirst.indexOf(found) : -1;
     if (index === -1) {
-      const why = byName.has(target) ? 'it is not applied' : 'no applied file has that name';
+      const why = findByName(files, options.to) ? 'it is not applied' : 'no applied file has that name';
       throw new UsageError(`--to ${options.to}: cannot revert to it (${why}); see \`status\` for the names`);
     }
     count = index + 1;

@@ -1,6 +1,6 @@
 import { UsageError } from './errors';
 import { guardProduction } from './history';
-import { historyProblems, normaliseName } from './plan';
+import { findByName, historyProblems, normaliseName } from './plan';
 import { withSession } from './session';
 import type { RunOptions } from './types';
 
@@ -24,7 +24,7 @@ export interface RepairResult {
  */
 export async function repair(options: RunOptions & { accept: string }): Promise<RepairResult> {
   const started = Date.now();
-  const name = normaliseName(options.accept);
+  let name = normaliseName(options.accept);
   try {
     const outcome = await withSession(options, `${options.kind} repair`, 'locked', async (session) => {
       const stream = session.stream(options.kind, options.dir);
@@ -32,18 +32,19 @@ export async function repair(options: RunOptions & { accept: string }): Promise<
       await guardProduction(session, stream, 'repair');
       const files = stream.files();
       const applied = await stream.applied();
-      const entry = applied.find((candidate) => candidate.name === name);
+      const entry = findByName(applied, options.accept);
       if (!entry) throw new UsageError(`--accept ${options.accept}: nothing is recorded under that name; see \`status\``);
+      name = entry.name;
       const problem = historyProblems(files, applied).find((candidate) => candidate.name === name);
       switch (problem?.kind) {
         case 'edited':
-          await stream.storage.record(name, 'applied');
+          await stream.storage.record(name, 'applied', null);
           return { action: 'accepted-edit' as const, previousChecksum: problem.recorded, checksum: problem.current };
         case 'failed':
-          await stream.storage.forget(name);
+          await stream.storage.forget(name, null);
           return { action: 'cleared-failure' as const };
         case 'missing':
-          await stream.storage.forget(name);
+          await stream.storage.forget(name, null);
           return { action: 'forgot-missing' as const };
         default:
           return { action: 'nothing-to-repair' as const };

@@ -2,13 +2,14 @@ import type { Sequelize } from 'sequelize';
 import { connect, createSequelize } from './connection';
 import { withAdvisoryLock } from './lock';
 import { Stream } from './stream';
-import type { RunOptions, StreamKind } from './types';
+import type { RunOptions, StreamKind, StreamLayout } from './types';
 
 /** An open connection for one command, optionally holding the runner lock. */
 export interface Session {
   sequelize: Sequelize;
   options: RunOptions;
-  stream(kind: StreamKind, dir: string): Stream;
+  /** The stream of that folder; `layout` defaults to the command's (`options.layout`). */
+  stream(kind: StreamKind, dir: string, layout?: StreamLayout): Stream;
 }
 
 /**
@@ -23,15 +24,16 @@ export async function withSession<T>(
 ): Promise<T> {
   // Every connection starts with the run's timeouts; a file with its own sets them locally.
   const defaults = { lock_timeout: `${options.timeouts.lockMs}ms`, statement_timeout: `${options.timeouts.statementMs}ms` };
-  const target = { url: options.url, schema: options.schema, command, settings: defaults };
+  const target = { url: options.url, schema: options.schema, command, settings: defaults, projectDir: options.dir };
   const sequelize = await connect(target);
-  const newStream = (kind: StreamKind, dir: string) =>
+  const newStream = (kind: StreamKind, dir: string, layout: StreamLayout) =>
     new Stream({
       sequelize,
       connectDedicated: (overrides) => createSequelize({ ...target, settings: { ...defaults, ...overrides }, poolMax: 1 }),
       schema: options.schema,
       kind,
       dir,
+      layout,
       env: options.env,
       logger: options.logger,
       lockRetries: options.lockRetries,
@@ -42,9 +44,9 @@ export async function withSession<T>(
   const session: Session = {
     sequelize,
     options,
-    stream: (kind, dir) => {
+    stream: (kind, dir, layout = options.layout ?? {}) => {
       const key = `${kind}\0${dir}`;
-      if (!streams.has(key)) streams.set(key, newStream(kind, dir));
+      if (!streams.has(key)) streams.set(key, newStream(kind, dir, layout));
       return streams.get(key)!;
     },
   };

@@ -1,15 +1,16 @@
 import type { Sequelize, Transaction } from 'sequelize';
-import type { Umzug } from 'umzug';
-import { parseDuration } from './duration';
-import { InterruptedError, IrreversibleMigrationError, MigrationFailedError, pgDetails } from './errors';
+import type { Umzug, UmzugStorage } from 'umzug';
 import { checkReversible } from './change';
-import { listFiles, loadModule } from './loader';
+import { IrreversibleMigrationError } from './errors';
+import { Executor, type FileJob } from './executor';
+import { policyOf } from './format';
+import { importModule, listFiles } from './loader';
 import type { AppliedEntry, MigrationFile } from './plan';
 import { quoteIdent } from './quote';
-import { TrackingStorage } from './storage';
-import { MigrationTransaction } from './transaction';
-import type { Direction, ExecutedItem, Logger, MigrationContext, MigrationModule, PreviewItem, StreamKind } from './types';
-import { runWatched, settle, watchQueries, type FileWatch } from './watch';
+import { createTracking, type Tracking } from './storage';
+import { joinFileTransactions } from './transaction';
+import type { Direction, ExecutedItem, Logger, MigrationContext, MigrationModule, PreviewItem, StreamKind, StreamLayout } from './types';
+import { watchQueries } from './watch';
 
 export interface StreamOptions {
   sequelize: Sequelize;
@@ -18,19 +19,12 @@ export interface StreamOptions {
   schema: string;
   kind: StreamKind;
   dir: string;
+  layout: StreamLayout;
   env: string;
   logger: Logger;
   lockRetries: number;
   signal?: AbortSignal;
 }
-
-interface InFlight {
-  file: MigrationFile;
-  started: number;
-}
-
-const LOCK_NOT_AVAILABLE = '55P03';
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Umzug's package entry also loads its command-line parser (@rushstack/ts-command-line, about
@@ -44,35 +38,51 @@ function loadUmzug(): { Umzug: typeof Umzug; RerunBehavior: typeof import('umzug
   return { Umzug: Engine, RerunBehavior };
 }
 
-/** Sequelize keeps its resolved options on the instance but does not type them. */
-function optionsOf(sequelize: Sequelize): { databaseVersion?: string; dialectOptions?: { application_name?: string } } {
-  return (sequelize as unknown as { options: ReturnType<typeof optionsOf> }).options;
-}
+/** The executor writes each row inside the file's transaction; Umzug's own bookkeeping does nothing. */
+const RECORDED_BY_EXECUTOR: UmzugStorage = {
+  logMigration: async () => undefined,
+  unlogMigration: async () => undefined,
+  executed: async () => [],
+};
 
-/** A file's own `timeouts`, as session settings (the run's defaults are on every connection). */
-function overridesFor(module: MigrationModule): Record<string, string> {
-  const overrides: Record<string, string> = {};
-  if (module.timeouts?.lock) overrides.lock_timeout = `${parseDuration(module.timeouts.lock)}ms`;
-  if (module.timeouts?.statement) overrides.statement_timeout = `${parseDuration(module.timeouts.statement)}ms`;
-  return overrides;
+/** Sequelize keeps its resolved options on the instance but does not type them. */
+function applicationNameOf(sequelize: Sequelize): string {
+  const options = (sequelize as unknown as { options: { dialectOptions?: { application_name?: string } } }).options;
+  return String(options.dialectOptions?.application_name ?? '');
 }
 
 /**
- * One stream (migrations or seeds): its folder, its tracking table, and an Umzug that runs a
- * planned list of files, each in its own transaction together with its tracking row.
+ * One stream (migrations or seeds): its folder, its tracking store, and an Umzug that runs a
+ * planned list of files in order, each one by the executor.
  */
 export class Stream {
-  readonly storage: TrackingStorage;
-  private readonly unit: MigrationTransaction;
+  readonly storage: Tracking;
+  private readonly executor: Executor;
 
   constructor(private readonly options: StreamOptions) {
-    this.unit = new MigrationTransaction(options.sequelize);
-    this.storage = new TrackingStorage(options.sequelize, options.schema, options.kind, this.unit);
-    watchQueries(options.sequelize, options.signal);
+    const { sequelize, layout } = options;
+    this.storage = createTracking(sequelize, options.schema, options.kind, layout);
+    watchQueries(sequelize, options.signal);
+    joinFileTransactions(sequelize);
+    this.executor = new Executor({
+      sequelize,
+      connectDedicated: options.connectDedicated,
+      tracking: this.storage,
+      policy: policyOf(layout.format ?? 'updown'),
+      noTransaction: new Set(layout.noTransaction ?? []),
+      context: (connection, transaction) => this.context(connection, transaction),
+      logger: options.logger,
+      lockRetries: options.lockRetries,
+      signal: options.signal,
+    });
   }
 
   get kind(): StreamKind {
     return this.options.kind;
+  }
+
+  get layout(): StreamLayout {
+    return this.options.layout;
   }
 
   private listing: MigrationFile[] | undefined;
@@ -80,7 +90,7 @@ export class Stream {
   /** The folder's files, read once per stream (a command does not outlive an edit). */
   files(): MigrationFile[] {
     if (!this.listing) {
-      this.listing = listFiles(this.options.dir);
+      this.listing = listFiles(this.options.dir, this.options.layout.format);
       this.storage.know(this.listing);
     }
     return this.listing;
@@ -91,68 +101,57 @@ export class Stream {
   }
 
   /**
-   * Runs the planned files in order. Each file's work and its tracking row commit together; on
-   * failure the open transaction is rolled back and a MigrationFailedError names the file.
+   * Runs the planned files in order, each through the executor; `within` runs every file as a
+   * savepoint of one transaction the caller owns. Stops at the first failure, which names the file.
    */
-  async run(direction: Direction, planned: MigrationFile[], onExecuted: (item: ExecutedItem) => void): Promise<void> {
+  async run(direction: Direction, planned: MigrationFile[], onExecuted: (item: ExecutedItem) => void, within?: Transaction): Promise<void> {
     const modules = await this.load(direction, planned);
-    let inFlight: InFlight | undefined;
-    const runFile = (file: MigrationFile) => async (params: { context: MigrationContext }) => {
-      if (this.options.signal?.aborted) throw new InterruptedError(this.options.signal.reason);
-      inFlight = { file, started: Date.now() };
-      await this.runWithRetries(file, modules.get(file.name)!, direction, params.context);
+    const execute = (file: MigrationFile) => async () => {
+      const started = Date.now();
+      await this.executor.execute({ file, module: modules.get(file.name)!, direction, within });
+      onExecuted({ name: file.name, direction, durationMs: Date.now() - started });
     };
-    const umzug = new (loadUmzug().Umzug)<MigrationContext>({
-      migrations: planned.map((file) => ({ name: file.name, path: file.path, up: runFile(file), down: runFile(file) })),
+    const { Umzug: Engine, RerunBehavior } = loadUmzug();
+    const umzug = new Engine<MigrationContext>({
+      migrations: planned.map((file) => ({ name: file.name, path: file.path, up: execute(file), down: execute(file) })),
       context: () => this.context(this.options.sequelize, null),
-      storage: this.storage,
+      storage: RECORDED_BY_EXECUTOR,
       logger: undefined,
-    });
-    umzug.on(direction === 'up' ? 'migrated' : 'reverted', async () => {
-      await this.unit.commit();
-      onExecuted({ name: inFlight!.file.name, direction, durationMs: Date.now() - inFlight!.started });
-      inFlight = undefined;
     });
     const cancel = () => void this.cancelStatements();
     this.options.signal?.addEventListener('abort', cancel, { once: true });
     try {
-      const names = planned.map((file) => file.name);
-      const run = { migrations: names, rerun: loadUmzug().RerunBehavior.ALLOW };
+      const run = { migrations: planned.map((file) => file.name), rerun: RerunBehavior.ALLOW };
       await (direction === 'up' ? umzug.up(run) : umzug.down(run));
     } catch (error) {
-      throw await this.failed(error, inFlight, modules, direction);
+      // Umzug wraps what the executor threw in its MigrationError.
+      throw (error as { cause?: unknown }).cause ?? error;
     } finally {
       this.options.signal?.removeEventListener('abort', cancel);
     }
   }
 
   /**
-   * A dry run: every planned file runs inside one transaction that is rolled back at the end, and
-   * the statements each one sends are collected. Nothing is recorded; a file outside a
-   * transaction cannot be previewed and is not run.
+   * A dry run: every planned file runs as a savepoint of one transaction that is rolled back at
+   * the end, and the statements each one sends are collected. Nothing is recorded; a file outside
+   * a transaction cannot be previewed and is not run.
    */
   async preview(direction: Direction, planned: MigrationFile[]): Promise<PreviewItem[]> {
     const modules = await this.load(direction, planned);
     const { sequelize } = this.options;
-    const transaction = await sequelize.transaction();
+    const transaction = await sequelize.transaction({ transaction: null } as never as { transaction?: Transaction });
     const items: PreviewItem[] = [];
     try {
       // As a real run would, inside the transaction that is rolled back.
       await sequelize.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(this.options.schema)}`, { transaction });
       for (const file of planned) {
         const module = modules.get(file.name)!;
-        if (module.transaction === false) {
-          items.push({ name: file.name, direction, previewable: false, statements: [] });
-          continue;
-        }
         const statements: string[] = [];
-        items.push({ name: file.name, direction, previewable: true, statements });
-        try {
-          await this.applySettings(transaction, overridesFor(module));
-          await this.unit.run(transaction, () => this.call(file, module, direction, this.context(sequelize, transaction), statements));
-        } catch (error) {
-          throw new MigrationFailedError({ migration: file.name, file: file.path, direction, cause: error, rolledBack: true });
-        }
+        const previewable = module.transaction !== false;
+        items.push({ name: file.name, direction, previewable, statements });
+        if (!previewable) continue;
+        const job: FileJob = { file, module, direction, within: transaction, track: false, statements };
+        await this.executor.execute(job);
       }
       return items;
     } finally {
@@ -162,7 +161,8 @@ export class Stream {
 
   /** Loads every file first: a syntax error or a missing down() refuses before anything runs. */
   private async load(direction: Direction, planned: MigrationFile[]): Promise<Map<string, MigrationModule>> {
-    const modules = new Map(planned.map((file) => [file.name, loadModule(file)] as const));
+    const modules = new Map<string, MigrationModule>();
+    for (const file of planned) modules.set(file.name, await importModule(file, this.options.layout));
     if (direction === 'down') {
       const irreversible = planned.find((file) => !modules.get(file.name)?.down);
       if (irreversible) throw new IrreversibleMigrationError(irreversible.name, irreversible.path);
@@ -173,80 +173,12 @@ export class Stream {
     return modules;
   }
 
-  private async applySettings(transaction: Transaction, settings: Record<string, string>): Promise<void> {
-    const names = Object.keys(settings);
-    if (names.length === 0) return;
-    const sql = `SELECT ${names.map((name, i) => `set_config('${name}', $${i + 1}, true)`).join(', ')}`;
-    await this.options.sequelize.query(sql, { bind: Object.values(settings), transaction });
-  }
-
-  /** Rolls back what is open, marks a half-run non-transactional file, and names the file. */
-  private async failed(error: unknown, inFlight: InFlight | undefined, modules: Map<string, MigrationModule>, direction: Direction): Promise<unknown> {
-    const rolledBack = this.unit.transaction !== null;
-    await this.unit.rollback().catch(() => undefined);
-    const cause = (error as { cause?: unknown }).cause ?? error;
-    if (!inFlight) return cause;
-    const { name, path } = inFlight.file;
-    const outsideTransaction = !rolledBack && modules.get(name)?.transaction === false;
-    if (outsideTransaction) await this.storage.record(name, 'failed').catch(() => undefined);
-    if (this.options.signal?.aborted) return new InterruptedError(this.options.signal.reason, { migration: name, file: path, outsideTransaction });
-    return new MigrationFailedError({ migration: name, file: path, direction, cause, rolledBack });
-  }
-
-  /** A file that hit lock_timeout is rolled back and tried again with backoff; nothing else is. */
-  private async runWithRetries(file: MigrationFile, module: MigrationModule, direction: Direction, base: MigrationContext): Promise<void> {
-    const { lockRetries, logger } = this.options;
-    for (let attempt = 1, delay = 500; ; attempt++, delay *= 2) {
-      try {
-        return await this.runOnce(file, module, direction, base);
-      } catch (error) {
-        const retryable = pgDetails(error).code === LOCK_NOT_AVAILABLE && module.transaction !== false && !this.options.signal?.aborted;
-        if (!retryable || attempt > lockRetries) throw error;
-        await this.unit.rollback();
-        logger.warn(`${file.name}: could not get a lock in time (55P03), attempt ${attempt} of ${lockRetries + 1}; rolled back, retrying in ${delay} ms`);
-        await sleep(delay);
-      }
-    }
-  }
-
-  private async runOnce(file: MigrationFile, module: MigrationModule, direction: Direction, base: MigrationContext): Promise<void> {
-    const overrides = overridesFor(module);
-    if (module.transaction === false) {
-      const dedicated = this.options.connectDedicated(overrides);
-      watchQueries(dedicated, this.options.signal);
-      try {
-        await this.unit.run(null, () => this.call(file, module, direction, this.context(dedicated, null)));
-      } finally {
-        await dedicated.close();
-      }
-      return;
-    }
-    const transaction = await this.unit.begin();
-    await this.applySettings(transaction, overrides);
-    await this.unit.run(transaction, () => this.call(file, module, direction, { ...base, transaction }));
-  }
-
-  /** Calls up/down and fails it if it left a query running (a missing `await`). */
-  private async call(file: MigrationFile, module: MigrationModule, direction: Direction, context: MigrationContext, statements?: string[]): Promise<void> {
-    const watch: FileWatch = { file: file.path, inFlight: 0, returned: false, startedAfterReturn: 0, statements };
-    await runWatched(watch, () => module[direction]!({ name: file.name, path: file.path, context }));
-    watch.returned = true;
-    await settle();
-    if (watch.inFlight > 0 || watch.startedAfterReturn > 0) {
-      throw new Error(
-        `${direction}() returned while a query it started was still running or not yet started: a missing \`await\`? ` +
-          'Await every queryInterface and sequelize call, or its result depends on timing and may land outside the transaction',
-      );
-    }
-  }
-
   /** On SIGINT/SIGTERM: cancel whatever this process is running on the server. */
   private async cancelStatements(): Promise<void> {
     const { sequelize } = this.options;
-    const name = String(optionsOf(sequelize).dialectOptions?.application_name ?? '');
     await sequelize
       .query("SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid() AND state <> 'idle'", {
-        bind: [name],
+        bind: [applicationNameOf(sequelize)],
         transaction: null,
       })
       .catch(() => undefined);

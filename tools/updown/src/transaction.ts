@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { Sequelize, type Transaction } from 'sequelize';
+import type { Sequelize, Transaction } from 'sequelize';
 
 type Store = Map<string, unknown>;
 
@@ -32,54 +32,83 @@ class TransactionContext {
 
 const context = new TransactionContext();
 
-/** Sequelize's CLS switch is static: one namespace for the whole process, set once. */
-export function enableTransactionContext(): void {
-  const current = (Sequelize as unknown as { _cls?: unknown })._cls;
-  if (current !== context) Sequelize.useCLS(context as never);
+/** The Sequelize class as updown uses it: the project's own copy (see connection.ts). */
+export interface SequelizeClass {
+  useCLS(namespace: unknown): unknown;
+  _cls?: unknown;
+}
+
+/** Sequelize's CLS switch is static: one namespace per copy of Sequelize, set once. */
+export function enableTransactionContext(Class: SequelizeClass): void {
+  if (Class._cls !== context) Class.useCLS(context);
+}
+
+/** Runs `fn` with `transaction` as the implicit one for every query it makes (null: none). */
+export function withImplicitTransaction<T>(transaction: Transaction | null, fn: () => Promise<T>): Promise<T> {
+  return context.run((store) => {
+    store.set('transaction', transaction);
+    return fn();
+  });
+}
+
+/** The transaction queries made here join implicitly, if any. */
+export function implicitTransaction(): Transaction | null {
+  return (context.get('transaction') as Transaction | null | undefined) ?? null;
+}
+
+type TransactionFn = (options?: unknown, callback?: unknown) => Promise<unknown>;
+
+/**
+ * A migration that opens its own transaction (`sequelize.transaction(async (t) => …)`, or
+ * `await sequelize.transaction()`), a habit of sequelize-cli and Umzug histories, would otherwise
+ * get a second connection that waits for the locks of the file's own transaction: a self-deadlock.
+ * Here it becomes a savepoint of the file's transaction on the same connection, so the file stays
+ * atomic. Outside a file (no implicit transaction) nothing changes.
+ */
+export function joinFileTransactions(sequelize: Sequelize): void {
+  const marked = sequelize as Sequelize & { updownJoins?: boolean };
+  if (marked.updownJoins) return;
+  marked.updownJoins = true;
+  const original = sequelize.transaction.bind(sequelize) as TransactionFn;
+  (sequelize as unknown as { transaction: TransactionFn }).transaction = (options?: unknown, callback?: unknown) => {
+    if (typeof options === 'function') return (sequelize.transaction as TransactionFn)(undefined, options);
+    const parent = implicitTransaction();
+    const given = (options ?? {}) as { transaction?: Transaction | null };
+    if (!parent || 'transaction' in given) return original(options, callback);
+    return original({ ...given, transaction: parent }, callback);
+  };
+}
+
+interface Internals {
+  finished?: string;
+  parent?: Transaction;
+  connection?: unknown;
+  cleanup(): void;
+  savepoints: Transaction[];
+  name: string;
 }
 
 /**
- * The transaction of the migration in flight. updown runs one migration at a time per stream, so
- * the storage finds the transaction to record into here, after `up` has returned.
+ * Commits a transaction without Sequelize's own commit, which on failure prints a warning and
+ * destroys the connection. A COMMIT that fails (a deferred constraint) has been rolled back by
+ * PostgreSQL: the connection is healthy and goes back to the pool. A savepoint is released.
  */
-export class MigrationTransaction {
-  private current: Transaction | null = null;
-
-  constructor(private readonly sequelize: Sequelize) {}
-
-  /** The open transaction, or null when none is (a `transaction = false` file). */
-  get transaction(): Transaction | null {
-    return this.current;
+export async function commitQuietly(sequelize: Sequelize, transaction: Transaction): Promise<void> {
+  const internals = transaction as unknown as Internals;
+  if (internals.parent) {
+    await sequelize.query(`RELEASE SAVEPOINT "${internals.name}"`, { transaction, logging: false });
+    return;
   }
-
-  async begin(): Promise<Transaction> {
-    if (this.current) throw new Error('a migration transaction is already open');
-    this.current = await this.sequelize.transaction();
-    return this.current;
+  try {
+    await sequelize.query('COMMIT', { transaction, logging: false });
+  } finally {
+    internals.finished = 'commit';
+    internals.cleanup();
   }
+}
 
-  /** Runs `fn` with `transaction` as the implicit one for every query it makes. */
-  run<T>(transaction: Transaction | null, fn: () => Promise<T>): Promise<T> {
-    return context.run((store) => {
-      store.set('transaction', transaction);
-      return fn();
-    });
-  }
-
-  async commit(): Promise<void> {
-    const transaction = this.take();
-    if (transaction) await transaction.commit();
-  }
-
-  /** Rolls back what is open; safe to call when nothing is. */
-  async rollback(): Promise<void> {
-    const transaction = this.take();
-    if (transaction) await transaction.rollback();
-  }
-
-  private take(): Transaction | null {
-    const transaction = this.current;
-    this.current = null;
-    return transaction;
-  }
+/** Rolls back a transaction (or to its savepoint); an error here is the caller's to report. */
+export async function rollback(transaction: Transaction): Promise<void> {
+  if ((transaction as unknown as Internals).finished) return;
+  await transaction.rollback();
 }

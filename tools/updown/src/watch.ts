@@ -5,12 +5,21 @@ import { InterruptedError } from './errors';
 /** What one running file has in flight. */
 export interface FileWatch {
   file: string;
-  inFlight: number;
+  /** The queries the file started that have not settled yet. */
+  inFlight: Set<Promise<unknown>>;
   /** Set once up/down has returned: a query started after that was not awaited. */
   returned: boolean;
   startedAfterReturn: number;
-  /** When set (a dry run), every statement the file sends is written here. */
+  /** The first query that failed after up/down returned (nobody awaited it). */
+  lateFailure?: unknown;
+  /** How many statements the file sent. */
+  sent: number;
+  /** When set (a dry run, lint), every statement the file sends is written here. */
   statements?: string[];
+}
+
+export function newWatch(file: string, statements?: string[]): FileWatch {
+  return { file, inFlight: new Set(), returned: false, startedAfterReturn: 0, sent: 0, statements };
 }
 
 /** The text of a `sequelize.query` call's first argument, with its bound values if any. */
@@ -23,8 +32,8 @@ function statementText(sql: unknown, options: unknown): string {
 const current = new AsyncLocalStorage<FileWatch>();
 
 /**
- * Counts every query a migration starts, by the async context it starts in, so that a query the
- * migration forgot to await (still running, or started after up/down returned) is caught before
+ * Follows every query a migration starts, by the async context it starts in, so that a query the
+ * migration forgot to await (still running, or started after up/down returned) is known before
  * its transaction commits. Also refuses new queries once the run is interrupted.
  */
 export function watchQueries(sequelize: Sequelize, signal?: AbortSignal): void {
@@ -37,13 +46,17 @@ export function watchQueries(sequelize: Sequelize, signal?: AbortSignal): void {
     if (!watch) return query(...args);
     if (signal?.aborted) return Promise.reject(new InterruptedError(signal.reason));
     if (watch.returned) watch.startedAfterReturn += 1;
+    watch.sent += 1;
     watch.statements?.push(statementText(args[0], args[1]));
-    watch.inFlight += 1;
-    const done = () => {
-      watch.inFlight -= 1;
-    };
     const running = query(...args);
-    running.then(done, done);
+    watch.inFlight.add(running);
+    running.then(
+      () => watch.inFlight.delete(running),
+      (error: unknown) => {
+        watch.inFlight.delete(running);
+        if (watch.returned && watch.lateFailure === undefined) watch.lateFailure = error;
+      },
+    );
     return running;
   };
 }
@@ -55,4 +68,23 @@ export function runWatched<T>(watch: FileWatch, fn: () => Promise<T>): Promise<T
 /** Lets promise chains a migration left behind start their queries, so they can be counted. */
 export function settle(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Whether the file left work behind when it returned. */
+export async function leftBehind(watch: FileWatch): Promise<boolean> {
+  watch.returned = true;
+  await settle();
+  return watch.inFlight.size > 0 || watch.startedAfterReturn > 0;
+}
+
+/**
+ * Waits until every query the file left running has settled, also those they start in turn, as
+ * sequelize-cli effectively does when it commits nothing itself. Throws the first late failure.
+ */
+export async function drain(watch: FileWatch): Promise<void> {
+  while (watch.inFlight.size > 0) {
+    await Promise.allSettled([...watch.inFlight]);
+    await settle();
+  }
+  if (watch.lateFailure !== undefined) throw watch.lateFailure;
 }

@@ -345,7 +345,7 @@ describe('a history adopted from before checksums (sequelize-cli)', () => {
 
     const up = await migrate(dir, 'up');
     expect(up.code).toBe(0);
-    expect(up.stdout).toMatch(/recorded checksums for files applied before updown kept them/);
+    expect(up.stdout).toMatch(/recorded checksums for 2 file\(s\) applied before updown kept them/);
     expect(up.stdout).toMatch(new RegExp(`migrated +${BASIC[2]}`));
     expect(up.stdout).not.toMatch(new RegExp(`migrated +(${BASIC[0]}|${BASIC[1]})`));
     const rows = await trackingRows(url);

@@ -18,7 +18,7 @@ describe('exitCodeOf', () => {
   });
 
   it.each<[string, unknown, number]>([
-    ['MigrationFailedError', new MigrationFailedError({ migration: 'm', direction: 'up', file: '/m.ts', cause: new Error('x'), rolledBack: true }), 1],
+    ['MigrationFailedError', new MigrationFailedError({ migration: 'm', direction: 'up', file: '/m.ts', cause: new Error('x'), outcome: { kind: 'rolled-back' } }), 1],
     ['a plain Error', new Error('boom'), 1],
     ['a thrown string', 'boom', 1],
     ['RefusedError', new RefusedError('no'), 2],
@@ -44,7 +44,7 @@ describe('error messages', () => {
 
   it('a failed migration names the file, the direction and the PostgreSQL code', () => {
     const cause = Object.assign(new Error('relation "nope" does not exist'), { code: '42P01', position: '15' });
-    const error = new MigrationFailedError({ migration: 'm', direction: 'down', file: '/dir/m.ts', cause, rolledBack: true });
+    const error = new MigrationFailedError({ migration: 'm', direction: 'down', file: '/dir/m.ts', cause, outcome: { kind: 'rolled-back' } });
     expect(error.message).toMatch(/^\/dir\/m\.ts failed \(down\) \[42P01\]: relation "nope" does not exist; its changes were rolled back/);
     expect(error.pg).toMatchObject({ code: '42P01', position: 15 });
   });

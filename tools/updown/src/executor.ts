@@ -1,0 +1,200 @@
+/**
+ * One file's whole life, top to bottom, in one place: begin → session settings → up/down →
+ * tracking row → commit; or rollback → `failed` mark → lock-timeout retry. The tracking row is
+ * written here, inside the file's transaction (as MikroORM does on top of Umzug), so Umzug only
+ * sequences the files and its storage records nothing itself.
+ */
+import type { Sequelize, Transaction } from 'sequelize';
+import { parseDuration } from './duration';
+import { InterruptedError, MigrationFailedError, pgDetails, type FailureOutcome } from './errors';
+import type { FormatPolicy } from './format';
+import type { MigrationFile } from './plan';
+import { isUndefinedTable, type Tracking } from './storage';
+import { commitQuietly, rollback, withImplicitTransaction } from './transaction';
+import type { Direction, Logger, MigrationContext, MigrationModule } from './types';
+import { drain, leftBehind, newWatch, runWatched, watchQueries } from './watch';
+
+const LOCK_NOT_AVAILABLE = '55P03';
+/** "CREATE INDEX CONCURRENTLY cannot run inside a transaction block", VACUUM, … */
+const ACTIVE_SQL_TRANSACTION = '25001';
+
+export interface ExecutorOptions {
+  sequelize: Sequelize;
+  /** A connection of its own, with these session settings, for a file run outside a transaction. */
+  connectDedicated: (settings: Record<string, string>) => Sequelize;
+  tracking: Tracking;
+  policy: FormatPolicy;
+  /** Legacy formats: names of files that always run outside a transaction. */
+  noTransaction: ReadonlySet<string>;
+  context: (sequelize: Sequelize, transaction: Transaction | null) => MigrationContext;
+  logger: Logger;
+  lockRetries: number;
+  signal?: AbortSignal;
+}
+
+export interface FileJob {
+  file: MigrationFile;
+  module: MigrationModule;
+  direction: Direction;
+  /** Run as a savepoint of this transaction (a dry run, --single-transaction) instead of one of its own. */
+  within?: Transaction;
+  /** Write (or delete) the tracking row; a dry run records nothing. Default true. */
+  track?: boolean;
+  /** A dry run collects every statement the file sends here. */
+  statements?: string[];
+}
+
+/** A failure on its way out, with what it left behind. */
+class Failure {
+  constructor(readonly cause: unknown, readonly outcome: FailureOutcome) {}
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A file's own `timeouts`, as session settings (the run's defaults are on every connection). */
+function overridesFor(module: MigrationModule): Record<string, string> {
+  const overrides: Record<string, string> = {};
+  if (module.timeouts?.lock) overrides.lock_timeout = `${parseDuration(module.timeouts.lock)}ms`;
+  if (module.timeouts?.statement) overrides.statement_timeout = `${parseDuration(module.timeouts.statement)}ms`;
+  return overrides;
+}
+
+/** Rejects as soon as the run is interrupted, so a file stuck in JavaScript does not hold the lock. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new InterruptedError(signal.reason));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/** A name a legacy file used without having it: most often `Sequelize` in a down(queryInterface). */
+function hintFor(cause: unknown, direction: Direction): string | undefined {
+  const missing = cause instanceof ReferenceError ? /^(\w+) is not defined/.exec(cause.message)?.[1] : undefined;
+  if (!missing) return undefined;
+  if (missing === 'Sequelize') return `${direction}() uses \`Sequelize\` but does not take it as a parameter: write \`async ${direction}(queryInterface, Sequelize)\``;
+  return `${direction}() uses \`${missing}\`, which it neither takes as a parameter nor imports`;
+}
+
+export class Executor {
+  constructor(private readonly options: ExecutorOptions) {}
+
+  /** Runs one file to its end; throws MigrationFailedError (or InterruptedError) saying what it left behind. */
+  async execute(job: FileJob): Promise<void> {
+    const { policy, noTransaction, logger, lockRetries, signal } = this.options;
+    const { file } = job;
+    let outside = job.module.transaction === false || (policy.legacy && (noTransaction.has(file.name) || noTransaction.has(file.path)));
+    for (let attempt = 1, delay = 500; ; ) {
+      try {
+        return outside ? await this.runOutside(job) : await this.runInside(job);
+      } catch (error) {
+        const failure = error instanceof Failure ? error : new Failure(error, { kind: 'rolled-back' });
+        const code = pgDetails(failure.cause).code;
+        if (signal?.aborted) throw this.interrupted(job, signal, outside);
+        if (!outside && !job.within && policy.legacy && code === ACTIVE_SQL_TRANSACTION) {
+          logger.warn(
+            `${file.name}: ${(failure.cause as Error).message}; rolled back, and run again outside a transaction as the tool it was written for did ` +
+              '(list it in `noTransaction` to skip the first attempt)',
+          );
+          outside = true;
+          continue;
+        }
+        if (!outside && code === LOCK_NOT_AVAILABLE && attempt <= lockRetries) {
+          logger.warn(`${file.name}: could not get a lock in time (55P03), attempt ${attempt} of ${lockRetries + 1}; rolled back, retrying in ${delay} ms`);
+          await sleep(delay);
+          attempt += 1;
+          delay *= 2;
+          continue;
+        }
+        throw new MigrationFailedError({
+          migration: file.name,
+          file: file.path,
+          direction: job.direction,
+          cause: failure.cause,
+          outcome: failure.outcome,
+          hint: hintFor(failure.cause, job.direction),
+        });
+      }
+    }
+  }
+
+  /** In a transaction of its own (or a savepoint of `within`), committed with its tracking row. */
+  private async runInside(job: FileJob): Promise<void> {
+    const { sequelize } = this.options;
+    const transaction = await sequelize.transaction({ transaction: job.within ?? null } as never as { transaction?: Transaction });
+    let committing = false;
+    try {
+      await this.applySettings(transaction, overridesFor(job.module));
+      await this.call(job, this.options.context(sequelize, transaction), transaction);
+      if (job.track !== false) await this.track(job, transaction);
+      committing = true;
+      await commitQuietly(sequelize, transaction);
+    } catch (error) {
+      // A failed COMMIT has already ended the transaction: PostgreSQL rolled it back.
+      if (!committing) await rollback(transaction).catch(() => undefined);
+      throw new Failure(error, { kind: 'rolled-back', atCommit: committing && !job.within });
+    }
+  }
+
+  /** On a connection of its own with no transaction; a failure leaves the `failed` mark, or says it could not. */
+  private async runOutside(job: FileJob): Promise<void> {
+    const { connectDedicated, signal, tracking } = this.options;
+    const dedicated = connectDedicated(overridesFor(job.module));
+    watchQueries(dedicated, signal);
+    try {
+      await this.call(job, this.options.context(dedicated, null), null);
+      if (job.track !== false) await this.track(job, null);
+    } catch (error) {
+      let markError: unknown;
+      if (job.track !== false) await tracking.record(job.file.name, 'failed', null).catch((failed: unknown) => (markError = failed));
+      throw new Failure(error, { kind: 'outside-transaction', ...(markError !== undefined ? { markError } : {}) });
+    } finally {
+      await dedicated.close().catch(() => undefined);
+    }
+  }
+
+  /** Calls up/down with `transaction` as the implicit one; settles what it left running. */
+  private async call(job: FileJob, context: MigrationContext, transaction: Transaction | null): Promise<void> {
+    const { file, module, direction } = job;
+    const watch = newWatch(file.path, job.statements);
+    const work = withImplicitTransaction(transaction, () => runWatched(watch, () => module[direction]!({ name: file.name, path: file.path, context })));
+    await untilAborted(work, this.options.signal);
+    if (!(await leftBehind(watch))) return;
+    if (!this.options.policy.legacy) {
+      throw new Error(
+        `${direction}() returned while a query it started was still running or not yet started: a missing \`await\`? ` +
+          'Await every queryInterface and sequelize call, or its result depends on timing and may land outside the transaction',
+      );
+    }
+    this.options.logger.warn(`${file.name}: ${direction}() returned before a query it started had finished (a missing \`await\`); waited for it before committing`);
+    await untilAborted(drain(watch), this.options.signal);
+  }
+
+  private async track(job: FileJob, transaction: Transaction | null): Promise<void> {
+    const { tracking } = this.options;
+    try {
+      if (job.direction === 'up') await tracking.record(job.file.name, 'applied', transaction);
+      else await tracking.forget(job.file.name, transaction);
+    } catch (error) {
+      if (!isUndefinedTable(error)) throw error;
+      throw new Error(
+        `${job.direction}() dropped the tracking table ${tracking.tableName} (a dropAllTables()?): a migration must leave updown's tables alone; ` +
+          'pass `{ skip: [...] }` or drop only the tables it created',
+        { cause: error },
+      );
+    }
+  }
+
+  private async applySettings(transaction: Transaction, settings: Record<string, string>): Promise<void> {
+    const names = Object.keys(settings);
+    if (names.length === 0) return;
+    const sql = `SELECT ${names.map((name, i) => `set_config('${name}', $${i + 1}, true)`).join(', ')}`;
+    await this.options.sequelize.query(sql, { bind: Object.values(settings), transaction });
+  }
+
+  private interrupted(job: FileJob, signal: AbortSignal, outside: boolean): InterruptedError {
+    return new InterruptedError(signal.reason, { migration: job.file.name, file: job.file.path, outsideTransaction: outside });
+  }
+}

@@ -37,7 +37,7 @@ function describeOutcome(outcome: FailureOutcome, migration: string): string {
   }
   const reason = outcome.markError instanceof Error ? outcome.markError.message : String(outcome.markError);
   return (
-    `it ran outside a transaction, so part of it may have been applied, and marking it failed failed too (${reason}): ` +
+    `it ran outside a transaction, so part of it may have been applied, and its failed mark could not be written (${reason}): ` +
     'nothing records that it is half applied; check the database by hand before running anything again'
   );
 }

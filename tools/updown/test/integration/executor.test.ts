@@ -1,0 +1,93 @@
+/**
+ * The executor owns one file's life: what it reports when the file fails at COMMIT, when its
+ * failed mark cannot be written, and what a file's own `sequelize.transaction()` becomes.
+ */
+import { runCli } from '../helpers/cli';
+import { appliedNames, createScratchDatabase, dropScratchDatabase, query, resetSchema, tableExists, updownSessions } from '../helpers/database';
+import { fixtureDir } from '../helpers/fixtures';
+
+let url: string;
+beforeAll(async () => {
+  url = await createScratchDatabase('updown_executor');
+});
+afterEach(async () => {
+  await resetSchema(url);
+});
+afterAll(async () => {
+  await dropScratchDatabase(url);
+});
+
+// A second connection waiting for the file's own locks would fail within 2 s instead of hanging.
+const up = (scenario: string) => runCli(['migrate', 'up', '--url', url, '--dir', fixtureDir(scenario), '--ddl-lock-timeout', '2s', '--lock-retries', '0']);
+
+describe('a file whose work fails only at COMMIT (a deferred foreign key)', () => {
+  it('says PostgreSQL rolled it back, exits 1, and records nothing for it', async () => {
+    const result = await up('deferred-fk-fails-at-commit');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('20240902000000-addOrphanPlayer.ts failed (up) [23503]');
+    expect(result.stderr).toContain('it failed at COMMIT, so PostgreSQL rolled it back: its changes were rolled back and nothing was recorded');
+    expect(result.stderr).not.toMatch(/outside a transaction/);
+    expect(await appliedNames(url)).toEqual(['20240901000000-createTeamsAndPlayers']);
+    expect(await tableExists(url, 'orphan_marker')).toBe(false);
+    expect(await query(url, 'SELECT * FROM players')).toEqual([]);
+  });
+
+  it('leaves the connection usable: the next run says the same and changes nothing', async () => {
+    await up('deferred-fk-fails-at-commit');
+    const again = await up('deferred-fk-fails-at-commit');
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('it failed at COMMIT');
+    expect(await appliedNames(url)).toEqual(['20240901000000-createTeamsAndPlayers']);
+  });
+});
+
+describe('a transaction = false file whose failed mark cannot be written', () => {
+  it('says the mark was not written and that nothing records the half-applied state', async () => {
+    const result = await up('mark-failed-fails');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('dropsTrackingThenFails fails on purpose');
+    expect(result.stderr).toContain('its failed mark could not be written');
+    expect(result.stderr).toContain('relation "public.SequelizeMeta" does not exist');
+    expect(result.stderr).not.toMatch(/it is marked failed until/);
+    // What it did outside a transaction stays: that is why the message tells the user to look.
+    expect(await tableExists(url, 'half_done')).toBe(true);
+  });
+});
+
+describe("a file that opens its own transaction", () => {
+  it('joins the file transaction as a savepoint on the same connection, managed or not, passed on or not', async () => {
+    const result = await up('own-transaction');
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(await appliedNames(url)).toEqual([
+      '20240904000000-createLedger',
+      '20240905000000-managedInnerTransaction',
+      '20240906000000-unmanagedInnerTransaction',
+    ]);
+    const rows = await query<{ note: string; backend: number }>(url, 'SELECT note, backend FROM ledger_entries ORDER BY id');
+    expect(rows.map((row) => row.note)).toEqual(['outer', 'managed', 'unmanaged, passed', 'unmanaged, not passed']);
+    // One backend per file: the inner transactions were not second connections.
+    expect(rows[1]!.backend).toBe(rows[0]!.backend);
+    expect(rows[3]!.backend).toBe(rows[2]!.backend);
+    expect(await updownSessions(url)).toEqual([]);
+  });
+
+  it('reverts the same way: down --all runs the managed inner transactions as savepoints', async () => {
+    expect((await up('own-transaction')).code).toBe(0);
+    const down = await runCli(['migrate', 'down', '--all', '--url', url, '--dir', fixtureDir('own-transaction'), '--ddl-lock-timeout', '2s', '--lock-retries', '0']);
+    expect(down.stderr).toBe('');
+    expect(down.code).toBe(0);
+    expect(await appliedNames(url)).toEqual([]);
+    expect(await tableExists(url, 'ledger_entries')).toBe(false);
+  });
+
+  it('stays atomic: a throw after the inner block rolls the inner work back too', async () => {
+    const result = await up('own-transaction-throws');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('throwsAfterInnerBlock fails on purpose');
+    expect(result.stderr).toContain('its changes were rolled back and nothing was recorded');
+    expect(await tableExists(url, 'made_inside')).toBe(false);
+    expect(await query(url, "SELECT note FROM ledger_entries WHERE note = 'inside'")).toEqual([]);
+    expect(await appliedNames(url)).toEqual(['20240904000000-createLedger']);
+  });
+});

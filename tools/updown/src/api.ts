@@ -3,10 +3,11 @@
  * user can cause; the CLI only prints it and picks the exit code.
  */
 import { UsageError } from './errors';
-import { guardProduction, logSkippedSeed, openForChange, openForReading, requireSeedAllowed, seedsFor } from './history';
+import { guardProduction, logSkippedSeed, openForChange, openForReading, requireSeedAllowed, seedsFor, type StreamState } from './history';
 import { checkHistory, findByName, newestApplied, outOfOrder, planDown, planUp, statusOf, type AppliedEntry, type MigrationFile } from './plan';
 import { quoteIdent } from './quote';
 import { withSession, type Session } from './session';
+import { withTrial, type Trial } from './trial';
 import type { Direction, DownOptions, ExecutedItem, PreviewItem, RunOptions, RunResult, StatusResult, StreamKind, StreamLayout, UpOptions } from './types';
 
 export { repair } from './repair';
@@ -90,6 +91,8 @@ export function redo(options: RunOptions & { step?: number }): Promise<RunResult
 export interface Runner {
   up(options: UpOptions): Promise<RunResult>;
   down(options: DownOptions): Promise<RunResult>;
+  /** Runs `fn` in a trial (src/trial.ts): one transaction, files as savepoints, marks to go back to. */
+  trial<T>(fn: (trial: Trial) => Promise<{ value: T; keep: boolean }>): Promise<T>;
 }
 
 function downOn(session: Session, options: RunOptions & DownOptions, record: Record): Promise<void> {
@@ -104,12 +107,18 @@ function downOn(session: Session, options: RunOptions & DownOptions, record: Rec
  * every file three times, and a session per step cost about 100 ms and a re-read of every file.
  */
 export function withRunner<T>(options: RunOptions, fn: (runner: Runner) => Promise<T>): Promise<T> {
-  return withSession(options, `${options.kind} runner`, 'locked', (session) =>
-    fn({
+  return withSession(options, `${options.kind} runner`, 'locked', (session) => {
+    let opened: Promise<StreamState> | undefined;
+    return fn({
       up: (range) => run(options, (record) => applyUp(session, options.kind, options.dir, range, record)),
       down: (range) => run(options, (record) => downOn(session, { ...options, ...range }, record)),
-    }),
-  );
+      trial: async (body) => {
+        // Tables ensured and history checked once; a trial then runs files by name.
+        opened ??= openForChange(session, options.kind, options.dir);
+        return withTrial(session, (await opened).stream, body);
+      },
+    });
+  });
 }
 
 /** Runs one seed (or migration) by name, recorded like the others; already applied is nothing to do. */

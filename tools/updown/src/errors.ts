@@ -87,6 +87,16 @@ export class IrreversibleMigrationError extends RefusedError {
   }
 }
 
+/**
+ * A file that runs outside a transaction (`transaction = false`, or a legacy file that needs it)
+ * asked to run inside one: `--single-transaction`, a dry run, a verify trial. Exit 2.
+ */
+export class NeedsOwnTransactionError extends RefusedError {
+  constructor(readonly migration: string, readonly file: string, why: string) {
+    super(`${file} ${why}, so it cannot run inside a larger transaction: run it on its own (without --single-transaction)`);
+  }
+}
+
 /** A file could not be loaded or does not export what a migration must. */
 export class InvalidMigrationError extends RefusedError {
   constructor(readonly migration: string, readonly file: string, reason: string, cause?: unknown) {

@@ -6,7 +6,7 @@
  */
 import type { Sequelize, Transaction } from 'sequelize';
 import { parseDuration } from './duration';
-import { InterruptedError, MigrationFailedError, pgDetails, type FailureOutcome } from './errors';
+import { InterruptedError, MigrationFailedError, NeedsOwnTransactionError, pgDetails, type FailureOutcome } from './errors';
 import type { FormatPolicy } from './format';
 import type { MigrationFile } from './plan';
 import { isUndefinedTable, type Tracking } from './storage';
@@ -86,6 +86,7 @@ export class Executor {
     const { policy, noTransaction, logger, lockRetries, signal } = this.options;
     const { file } = job;
     let outside = job.module.transaction === false || (policy.legacy && (noTransaction.has(file.name) || noTransaction.has(file.path)));
+    if (outside && job.within) throw new NeedsOwnTransactionError(file.name, file.path, 'runs outside a transaction');
     for (let attempt = 1, delay = 500; ; ) {
       try {
         return outside ? await this.runOutside(job) : await this.runInside(job);
@@ -93,7 +94,8 @@ export class Executor {
         const failure = error instanceof Failure ? error : new Failure(error, { kind: 'rolled-back' });
         const code = pgDetails(failure.cause).code;
         if (signal?.aborted) throw this.interrupted(job, signal, outside);
-        if (!outside && !job.within && policy.legacy && code === ACTIVE_SQL_TRANSACTION) {
+        if (!outside && policy.legacy && code === ACTIVE_SQL_TRANSACTION) {
+          if (job.within) throw new NeedsOwnTransactionError(file.name, file.path, `sends a statement that cannot run in a transaction (${(failure.cause as Error).message})`);
           logger.warn(
             `${file.name}: ${(failure.cause as Error).message}; rolled back, and run again outside a transaction as the tool it was written for did ` +
               '(list it in `noTransaction` to skip the first attempt)',
@@ -114,7 +116,7 @@ export class Executor {
           direction: job.direction,
           cause: failure.cause,
           outcome: failure.outcome,
-          hint: hintFor(failure.cause, job.direction),
+          hint: hintFor(failure.cause, job.direction) ?? (code === ACTIVE_SQL_TRANSACTION ? 'add `export const transaction = false` to run this file outside a transaction' : undefined),
         });
       }
     }

@@ -120,7 +120,7 @@ export interface Snapshot {
 }
 
 /** updown's own bookkeeping: never part of a snapshot. */
-export const BOOKKEEPING_TABLES = ['SequelizeMeta', 'SequelizeData', 'updown_metadata'];
+export const BOOKKEEPING_TABLES = ['SequelizeMeta', 'SequelizeData', 'updown_metadata', 'updown_history'];
 
 /** The keys `Comment.owner` refers to, for every object a snapshot holds. */
 export function objectKeys(snapshot: Snapshot): Set<string> {

@@ -4,8 +4,10 @@
  * schema for migrations, the rows for seeds.
  */
 import type { Runner } from '../api';
-import { ConnectError, InterruptedError, IrreversibleMigrationError, LockTimeoutError, MigrationFailedError, pgDetails } from '../errors';
+import { ConnectError, InterruptedError, IrreversibleMigrationError, LockTimeoutError, MigrationFailedError, NeedsOwnTransactionError, pgDetails } from '../errors';
 import type { MigrationFile } from '../plan';
+import type { Queryable } from '../schema/snapshot';
+import type { Trial } from '../trial';
 import type { Finding, FindingPhase, Verdict, VerdictError } from './types';
 
 export interface Observed {
@@ -17,7 +19,8 @@ export interface Observed {
 
 /** How a stream is observed and two observations compared. */
 export interface Probe<S> {
-  take(): Promise<S>;
+  /** Observes on `db` when given (a trial's connection, which sees its uncommitted work), else on a connection of its own. */
+  take(db?: Queryable): Promise<S>;
   compare(expected: S, actual: S): { differences: Observed[]; notes: Observed[] };
   /** Compares the first up with the second one, when that needs more tolerance (rows stamped with now()). */
   compareAgain?(expected: S, actual: S): { differences: Observed[]; notes: Observed[] };
@@ -38,6 +41,15 @@ function failure(phase: VerdictError['phase'], error: Error): VerdictError {
     ...(pg.detail ? { detail: pg.detail } : {}),
     ...(error instanceof MigrationFailedError ? { file: error.file } : {}),
   };
+}
+
+/**
+ * A down that throws a plain Error of its own (`throw new Error('Cannot undo this migration.')`)
+ * says on purpose that it cannot be reverted: not a broken down.
+ */
+function throwsOnPurpose(error: Error): boolean {
+  const cause = error instanceof MigrationFailedError ? error.cause : undefined;
+  return cause instanceof Error && cause.constructor === Error && pgDetails(cause).code === undefined;
 }
 
 interface RoundTrip<S> {
@@ -84,6 +96,63 @@ export async function roundTrip<S>(file: MigrationFile, runner: Runner, probe: P
   return done({ ...base, differences, notes, reversible: differences.length === 0 }, false, afterAgain);
 }
 
+/**
+ * The round trip inside one trial: up, observe, mark; down, observe, compare; up again, observe,
+ * compare; then back to the mark, so whatever down did (or failed to do) is undone and the file
+ * stays applied for the next one. Only a failing first up stops the run.
+ */
+export async function trialRoundTrip<S>(file: MigrationFile, runner: Runner, probe: Probe<S>, observed?: S): Promise<RoundTrip<S>> {
+  const started = Date.now();
+  const base = { name: file.name, differences: [] as Finding[], notes: [] as Finding[] };
+  const done = (verdict: Omit<Verdict, 'durationMs'>, stop = false, last?: S) => ({ verdict: { ...verdict, durationMs: Date.now() - started }, stop, last });
+  return runner.trial(async (trial: Trial) => {
+    const before = observed ?? (await probe.take(trial.db));
+    const first = await trial.run('up', file.name);
+    if (!first.success) {
+      if (first.errors[0] instanceof NeedsOwnTransactionError) throw first.errors[0];
+      return { value: done({ ...base, reversible: false, error: failure('up', first.errors[0]) }, true), keep: false };
+    }
+    const afterUp = await probe.take(trial.db);
+    const mark = await trial.mark();
+    const verdict = await downAndAgain(file, trial, probe, { before, afterUp });
+    await trial.back(mark);
+    return { value: done({ ...base, ...verdict }, false, afterUp), keep: true };
+  });
+}
+
+async function downAndAgain<S>(file: MigrationFile, trial: Trial, probe: Probe<S>, seen: { before: S; afterUp: S }): Promise<Omit<Verdict, 'durationMs' | 'name'>> {
+  const reverted = await trial.run('down', file.name);
+  if (!reverted.success) {
+    const [error] = reverted.errors;
+    if (error instanceof IrreversibleMigrationError) {
+      return { differences: [], notes: [], reversible: false, irreversible: true, error: { phase: 'down', message: 'has no down(): it cannot be reverted', file: error.file } };
+    }
+    if (throwsOnPurpose(error)) {
+      return { differences: [], notes: [], reversible: false, irreversible: true, error: { ...failure('down', error), message: `down() refuses on purpose: ${failure('down', error).message}` } };
+    }
+    return { differences: [], notes: [], reversible: false, error: failure('down', error) };
+  }
+  const afterDown = probe.compare(seen.before, await probe.take(trial.db));
+  const downFindings = { differences: afterDown.differences.map(finding('after down')), notes: afterDown.notes.map(finding('after down')) };
+  const again = await trial.run('up', file.name);
+  if (!again.success) return { ...downFindings, reversible: false, error: failure('up again', again.errors[0]) };
+  const afterAgain = (probe.compareAgain ?? probe.compare)(seen.afterUp, await probe.take(trial.db));
+  const differences = [...downFindings.differences, ...afterAgain.differences.map(finding('after up again'))];
+  const noted = new Set(afterDown.notes.map((note) => note.name));
+  const notes = [...downFindings.notes, ...afterAgain.notes.filter((note) => !noted.has(note.name)).map(finding('after up again'))];
+  return { differences, notes, reversible: differences.length === 0 };
+}
+
+/** In a trial when the file can run in one; a file that must run outside a transaction is round-tripped for real. */
+async function eitherRoundTrip<S>(file: MigrationFile, runner: Runner, probe: Probe<S>, observed?: S): Promise<RoundTrip<S>> {
+  try {
+    return await trialRoundTrip(file, runner, probe, observed);
+  } catch (error) {
+    if (!(error instanceof NeedsOwnTransactionError)) throw error;
+    return roundTrip(file, runner, probe);
+  }
+}
+
 /** Round trips every file in order; stops at a file that cannot be applied (the rest depend on it). */
 export async function roundTrips<S>(
   files: MigrationFile[],
@@ -94,7 +163,7 @@ export async function roundTrips<S>(
   const verdicts: Verdict[] = [];
   let observed: S | undefined;
   for (const [index, file] of files.entries()) {
-    const { verdict, stop, last } = await roundTrip(file, runner, probe, observed);
+    const { verdict, stop, last } = await eitherRoundTrip(file, runner, probe, observed);
     observed = last;
     verdicts.push(verdict);
     onVerdict?.(verdict);

@@ -9,7 +9,7 @@ import { openForReading } from '../history';
 import { withSession } from '../session';
 import { checkHistory, type AppliedEntry, type MigrationFile } from '../plan';
 import { diffSnapshots } from '../schema/diff';
-import { takeSnapshot } from '../schema/snapshot';
+import { snapshotWith, takeSnapshot } from '../schema/snapshot';
 import type { Snapshot } from '../schema/types';
 import type { RunOptions, StreamKind } from '../types';
 import { roundTrips, type Probe } from './check';
@@ -34,7 +34,7 @@ export function engineOptions(options: VerifyOptions): RunOptions {
 }
 
 export function schemaProbe(url: string, schema: string): Probe<Snapshot> {
-  return { take: () => takeSnapshot(url, schema), compare: diffSnapshots };
+  return { take: (db) => (db ? snapshotWith(db, schema) : takeSnapshot(url, schema)), compare: diffSnapshots };
 }
 
 /** The target's files and rows, read without a lock and without creating anything. */

@@ -6,6 +6,7 @@ import { Client } from 'pg';
 import { maskUrl } from '../connection';
 import { ConnectError } from '../errors';
 import { qualify, quoteIdent } from '../quote';
+import type { Queryable } from '../schema/snapshot';
 import { BOOKKEEPING_TABLES } from '../schema/types';
 import type { Observed } from './check';
 
@@ -32,6 +33,15 @@ export async function takeRowSnapshot(url: string, schema: string): Promise<RowS
     throw new ConnectError(maskUrl(url), (error as Error).message, 1, error);
   }
   try {
+    return await rowSnapshotWith(client, schema);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** The rows of every table in `schema`, read on `client` (which may be inside a transaction). */
+export async function rowSnapshotWith(client: Queryable, schema: string): Promise<RowSnapshot> {
+  {
     const { rows: tables } = await client.query<{ name: string; key: string[] | null }>(
       `SELECT c.relname AS name,
               (SELECT ARRAY(SELECT a.attname::text FROM unnest(k.conkey) WITH ORDINALITY u(num, i)
@@ -57,8 +67,6 @@ export async function takeRowSnapshot(url: string, schema: string): Promise<RowS
       out[table.name] = entry;
     }
     return out;
-  } finally {
-    await client.end().catch(() => undefined);
   }
 }
 

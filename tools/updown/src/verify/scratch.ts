@@ -86,6 +86,35 @@ async function create(options: RunOptions, url: string, start: StartState, repla
   return { method: 'replay', database, description: `${database}, an empty database brought to ${target}'s state by ${upTo} (no copy: ${refused})` };
 }
 
+/** What a child process (a migration that shells out to a script) reads to find its database. */
+const DATABASE_VARIABLES = ['DATABASE_URL', 'PGHOST', 'PGPORT', 'PGDATABASE', 'PGUSER', 'PGPASSWORD', 'PGSERVICE', 'PGOPTIONS'];
+
+/**
+ * Runs `fn` with this process's DATABASE_URL and PG* variables pointing at the scratch database,
+ * so a migration that shells out to a script (which inherits them) cannot write to the target.
+ */
+export async function withScratchEnvironment<T>(url: string, fn: () => Promise<T>): Promise<T> {
+  const saved = new Map(DATABASE_VARIABLES.map((name) => [name, process.env[name]]));
+  const parsed = new URL(url);
+  const scratch: Record<string, string> = {
+    DATABASE_URL: url,
+    PGHOST: decodeURIComponent(parsed.hostname),
+    PGPORT: parsed.port || '5432',
+    PGDATABASE: decodeURIComponent(parsed.pathname.slice(1)),
+    PGUSER: decodeURIComponent(parsed.username),
+  };
+  for (const name of DATABASE_VARIABLES) delete process.env[name];
+  Object.assign(process.env, scratch, parsed.password ? { PGPASSWORD: decodeURIComponent(parsed.password) } : {});
+  try {
+    return await fn();
+  } finally {
+    for (const [name, value] of saved) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+}
+
 /** A name next to the target's, unique to this run, within PostgreSQL's 63 bytes. */
 function scratchName(targetUrl: string): string {
   const base = databaseName(targetUrl).replace(/[^A-Za-z0-9_]/g, '_').slice(0, 36);
@@ -104,8 +133,7 @@ export async function withScratch<T>(
 ): Promise<T> {
   const url = urlForDatabase(options.url, scratchName(options.url));
   try {
-    const info = await create(options, url, start, replay);
-    return await fn(url, info);
+    return await withScratchEnvironment(url, async () => fn(url, await create(options, url, start, replay)));
   } finally {
     await dropDatabase(url).catch((error: Error) => options.logger.warn(`could not drop the scratch database ${databaseName(url)}: ${error.message}`));
   }

@@ -7,7 +7,7 @@ import { UsageError } from '../errors';
 import type { RunOptions } from '../types';
 import type { Probe } from './check';
 import { engineOptions, readStream, runVerify, type VerifyOptions } from './migrations';
-import { diffRows, takeRowSnapshot, type RowSnapshot } from './rows';
+import { diffRows, rowSnapshotWith, takeRowSnapshot, type RowSnapshot } from './rows';
 import { scratchRunOptions } from './scratch';
 import type { VerifyResult } from './types';
 
@@ -17,7 +17,7 @@ export interface VerifySeedsOptions extends VerifyOptions {
 }
 
 function rowProbe(url: string, schema: string): Probe<RowSnapshot> {
-  return { take: () => takeRowSnapshot(url, schema), compare: diffRows, compareAgain: (e, a) => diffRows(e, a, { contents: false }) };
+  return { take: (db) => (db ? rowSnapshotWith(db, schema) : takeRowSnapshot(url, schema)), compare: diffRows, compareAgain: (e, a) => diffRows(e, a, { contents: false }) };
 }
 
 async function applyAll(options: RunOptions, url: string, migrationsDir: string, seedsTo?: string): Promise<void> {

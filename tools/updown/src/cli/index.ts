@@ -6,6 +6,7 @@ import { verifyCommands } from './commands/verify';
 import { EXIT } from './exit-codes';
 import { UsageError } from '../errors';
 import { Printer, type Io } from './output';
+import { silencePgOverlapWarning } from './quiet';
 
 export const processIo: Io = {
   stdout: (text) => process.stdout.write(text),
@@ -36,6 +37,7 @@ function program(io: Io, state: { code: number }): Command {
  */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const state = { code: EXIT.ok as number };
+  silencePgOverlapWarning();
   try {
     await program(io, state).parseAsync(argv, { from: 'user' });
   } catch (error) {

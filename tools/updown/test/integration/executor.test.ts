@@ -2,7 +2,7 @@
  * The executor owns one file's life: what it reports when the file fails at COMMIT, when its
  * failed mark cannot be written, and what a file's own `sequelize.transaction()` becomes.
  */
-import { runCli } from '../helpers/cli';
+import { runCli, spawnCli } from '../helpers/cli';
 import { appliedNames, createScratchDatabase, dropScratchDatabase, query, resetSchema, tableExists, updownSessions } from '../helpers/database';
 import { fixtureDir } from '../helpers/fixtures';
 
@@ -89,5 +89,14 @@ describe("a file that opens its own transaction", () => {
     expect(await tableExists(url, 'made_inside')).toBe(false);
     expect(await query(url, "SELECT note FROM ledger_entries WHERE note = 'inside'")).toEqual([]);
     expect(await appliedNames(url)).toEqual(['20240904000000-createLedger']);
+  });
+});
+
+describe('a table with two ENUM columns (Sequelize overlaps queries on one client)', () => {
+  it("applies without pg's deprecation warning in the output", async () => {
+    const result = await spawnCli(['migrate', 'up', '--url', url, '--dir', fixtureDir('two-enums')]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).not.toMatch(/DeprecationWarning|already executing a query/);
+    expect(await tableExists(url, 'tickets')).toBe(true);
   });
 });

@@ -5,7 +5,10 @@
  * connection from the copy the migrations' folder resolves (a peer dependency), and uses its own
  * only when the project has none.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Sequelize } from 'sequelize';
+import { UsageError } from './errors';
 
 export type SequelizeModule = typeof import('sequelize');
 
@@ -20,6 +23,7 @@ export function projectSequelize(fromDir?: string): SequelizeModule {
   }
   let loaded = cache.get(resolved);
   if (!loaded) {
+    checkVersion(resolved);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     loaded = require(resolved) as SequelizeModule;
     cache.set(resolved, loaded);
@@ -30,4 +34,22 @@ export function projectSequelize(fromDir?: string): SequelizeModule {
 /** The class an instance was made from (what sequelize-cli passes as `Sequelize`). */
 export function classOf(sequelize: Sequelize): SequelizeModule['Sequelize'] {
   return sequelize.constructor as SequelizeModule['Sequelize'];
+}
+
+/** The package.json above a resolved entry point: `…/node_modules/sequelize/lib/index.js`. */
+function packageOf(entry: string): { version?: string; file: string } | undefined {
+  for (let dir = path.dirname(entry); path.dirname(dir) !== dir; dir = path.dirname(dir)) {
+    const file = path.join(dir, 'package.json');
+    if (!fs.existsSync(file)) continue;
+    const json = JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string; version?: string };
+    if (json.name === 'sequelize') return { version: json.version, file };
+  }
+  return undefined;
+}
+
+/** updown drives Sequelize 6's internals (CLS, transactions, the query interface): refuse another major. */
+function checkVersion(entry: string): void {
+  const found = packageOf(entry);
+  if (!found?.version || found.version.startsWith('6.')) return;
+  throw new UsageError(`updown needs sequelize 6.x; the project resolves sequelize ${found.version} (${found.file}): install sequelize@6 in the project`);
 }

@@ -11,7 +11,7 @@ import type { MigrationModule, ModuleFormat, StreamLayout } from './types';
 import { registerTypeScript } from './typescript';
 
 /** `20250303045013-createUserTable.ts`: a 14-digit timestamp, a dash, a name. */
-const FILE_PATTERN = /^(\d{14}-[^/\\]+)\.(ts|js|cjs)$/;
+const FILE_PATTERN = /^(\d{14}-[^/\\]+)\.(ts|js|cjs|mjs)$/;
 
 /**
  * sequelize-cli's own filter (its migrator's `pattern`), also used for Umzug projects: any name,
@@ -76,21 +76,25 @@ export function loadModule(file: MigrationFile, layout: StreamLayout = {}): Migr
   return checkModule(file, layout, loaded);
 }
 
-/** Node 20's `require` cannot load an ES module (`.mjs`, or `.js` in a `"type": "module"` package). */
-const isEsm = (error: unknown) => (error as NodeJS.ErrnoException).code === 'ERR_REQUIRE_ESM';
+/** `require` cannot load this ES module (before Node 20.19, or one with top-level await). */
+const isEsm = (error: unknown) => ['ERR_REQUIRE_ESM', 'ERR_REQUIRE_ASYNC_MODULE'].includes(String((error as NodeJS.ErrnoException).code));
+
+/**
+ * A real `import()`: the TypeScript build turns a literal `import()` into `require`, which is
+ * what failed. (Node 20.19+ can `require` most ES modules itself; this serves older 20.x.)
+ */
+const nativeImport = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
 
 /** Like loadModule, for every kind of file: ES modules are imported. */
 export async function importModule(file: MigrationFile, layout: StreamLayout = {}): Promise<MigrationModule> {
-  if (!file.path.endsWith('.mjs')) {
-    try {
-      return loadModule(file, layout);
-    } catch (error) {
-      if (!(error instanceof InvalidMigrationError) || !isEsm(error.cause)) throw error;
-    }
+  try {
+    return loadModule(file, layout);
+  } catch (error) {
+    if (!(error instanceof InvalidMigrationError) || !isEsm(error.cause)) throw error;
   }
   let loaded: Loaded;
   try {
-    loaded = (await import(pathToFileURL(file.path).href)) as Loaded;
+    loaded = (await nativeImport(pathToFileURL(file.path).href)) as Loaded;
   } catch (error) {
     throw new InvalidMigrationError(file.name, file.path, `cannot be loaded: ${(error as Error).message}`, error);
   }

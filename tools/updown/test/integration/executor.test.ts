@@ -100,3 +100,20 @@ describe('a table with two ENUM columns (Sequelize overlaps queries on one clien
     expect(await tableExists(url, 'tickets')).toBe(true);
   });
 });
+
+describe('ES modules', () => {
+  it.each([
+    ['an .mjs file', 'esm-modules/mjs', 'things', '20240930000000-createThings'],
+    ['a .js file in a "type": "module" package', 'esm-modules/type-module', 'module_things', '20240930000000-createModuleThings'],
+  ])('%s is imported, applied and reverted', async (_what, scenario, table, name) => {
+    const dir = fixtureDir(scenario);
+    const applied = await spawnCli(['migrate', 'up', '--url', url, '--dir', dir]);
+    expect(applied.stderr).toBe('');
+    expect(applied.code).toBe(0);
+    expect(await tableExists(url, table)).toBe(true);
+    expect(await appliedNames(url)).toEqual([name]);
+    const reverted = await spawnCli(['migrate', 'down', '--url', url, '--dir', dir]);
+    expect(reverted.code).toBe(0);
+    expect(await tableExists(url, table)).toBe(false);
+  });
+});

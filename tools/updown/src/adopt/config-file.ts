@@ -14,11 +14,20 @@ function missing(file: string): UsageError {
   return new UsageError(`cannot find ${file}, the sequelize-cli config file: create it, name another with "config" in .sequelizerc, or pass --url`);
 }
 
+/** Where JSON.parse stopped, as line:column; never its message, which quotes the file (and so its passwords). */
+function jsonPosition(text: string, error: unknown): string {
+  const position = /position (\d+)/.exec((error as Error).message);
+  if (!position) return '';
+  const before = text.slice(0, Number(position[1])).split('\n');
+  return ` at line ${before.length}, column ${before[before.length - 1].length + 1}`;
+}
+
 function readJson(file: string): unknown {
+  const text = fs.readFileSync(file, 'utf8');
   try {
-    return JSON.parse(fs.readFileSync(file, 'utf8'));
+    return JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`${file} is not valid JSON: ${(error as Error).message}`);
+    throw new UsageError(`${file} is not valid JSON${jsonPosition(text, error)}: fix it, sequelize-cli cannot read it either`);
   }
 }
 
@@ -85,7 +94,12 @@ export function loadSequelizeConfigSync(file: string, root: string): unknown {
   } catch (error) {
     throw loadFailed(file, error);
   }
-  const value = typeof exported === 'function' && exported.length === 0 ? exported() : exported;
+  let value = exported;
+  try {
+    if (typeof exported === 'function' && exported.length === 0) value = exported();
+  } catch (error) {
+    throw new UsageError(`${file}: its exported function failed: ${(error as Error).message}`, { cause: error });
+  }
   if (typeof value === 'function' || isThenable(value)) {
     throw new UsageError(`${file} exports a promise or a callback: read it with resolveOptionsAsync (the CLI does)`);
   }

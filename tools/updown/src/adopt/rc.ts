@@ -61,7 +61,8 @@ function loadRc(file: string, root: string): Record<string, unknown> {
   } catch (error) {
     throw new UsageError(`${file} cannot be loaded: ${(error as Error).message}`);
   }
-  const plain = exported === undefined ? undefined : JSON.parse(JSON.stringify(exported));
+  const json = JSON.stringify(exported); // undefined for a function, as for nothing at all
+  const plain: unknown = json === undefined ? undefined : JSON.parse(json);
   if (!plain || typeof plain !== 'object' || Array.isArray(plain)) {
     throw new UsageError(`${file} must export an object of options (module.exports = { 'migrations-path': … }), as sequelize-cli requires`);
   }

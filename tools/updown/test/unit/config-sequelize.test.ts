@@ -211,3 +211,24 @@ describe('which layout: the nearest folder wins, two in one folder are refused',
     expect(attempt).toThrow(new RegExp(`found no project: looked for updown\\.config\\.ts, .* in ${at('config')}, ${root}, `));
   });
 });
+
+describe('a config file that cannot be read', () => {
+  it.each([
+    ['{\n  "development": {\n    "password": "s3cret"\n', /config\.json is not valid JSON at line 4, column 1: fix it/],
+    ['{ "development": { "password": s3cret } }', /config\.json is not valid JSON: fix it/],
+  ])('invalid JSON is named with its place, never its text (%#)', (text, message) => {
+    project({ 'config/config.json': text, 'migrations/': '' });
+    expect(() => resolve()).toThrow(message);
+    expect(() => resolve()).not.toThrow(/s3cret/);
+  });
+
+  it('a missing config file says where sequelize-cli looked and how to name another', () => {
+    project({ '.sequelizerc': "module.exports = { config: 'settings/db.json' };\n" });
+    expect(() => resolve()).toThrow(`cannot find ${at('settings/db.json')}, the sequelize-cli config file: create it, name another with "config" in .sequelizerc, or pass --url`);
+  });
+
+  it('a .sequelizerc that exports no options object is refused', () => {
+    project({ '.sequelizerc': 'module.exports = () => ({});\n' });
+    expect(() => resolve()).toThrow(`${at('.sequelizerc')} must export an object of options`);
+  });
+});

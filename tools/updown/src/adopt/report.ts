@@ -111,7 +111,9 @@ function planLine(stream: StreamReport): string {
   return `${command}: runs ${which} in ${stream.dir} as ${shape}, each in a transaction with its row in "${schema}"."${table}"${history}`;
 }
 
-function databaseNote(probe: Probe | undefined, url: string | undefined): string | undefined {
+function databaseNote(probe: Probe | undefined, url: string | undefined, source: ProjectSource): string | undefined {
+  const embedded = source.kind === 'updown' ? source.loaded.config.embedded : undefined;
+  if (!url && embedded) return `the embedded PostgreSQL (${embedded.dataDir}) is not started by adopt: the tracking tables were not checked`;
   if (!url) return 'no database named (--url, the config file, or DATABASE_URL): the tracking tables were not checked';
   if (probe && !probe.reachable) return `could not reach the database (${probe.reason}): the tracking tables were not checked`;
   return undefined;
@@ -157,7 +159,7 @@ export async function adoptReport(flags: CommandFlags, env: NodeJS.ProcessEnv = 
     environments: source.kind === 'sequelize-cli' ? source.project.environments : [],
     read: filesRead(source),
     streams,
-    database: { url: url ? maskUrl(url) : undefined, source: urlSource, checked: Boolean(probe?.reachable), note: databaseNote(probe, url) },
+    database: { url: url ? maskUrl(url) : undefined, source: urlSource, checked: Boolean(probe?.reachable), note: databaseNote(probe, url, source) },
     plan: [...streams.map(planLine), source.kind === 'sequelize-cli' ? 'adopt wrote nothing: updown reads this project as it is' : 'adopt wrote nothing'],
     configText: source.kind === 'sequelize-cli' ? configText(root, configStreams, configComments(source, urlSource)) : undefined,
     notes: notesOf(source),

@@ -108,6 +108,20 @@ describe('updown adopt in a sequelize-cli project', () => {
   });
 });
 
+it('reads an ES module config.mjs whose default export is an async function, with fields and a password', async () => {
+  const { port, pathname } = new URL(url);
+  const env = { SQCLI_FIXTURE_PASSWORD: 'p@ss:word', SQCLI_FIXTURE_PORT: port || '5432', SQCLI_FIXTURE_DATABASE: pathname.slice(1) };
+  const result = await adopt(['--json'], env, fixtureDir('sequelizerc-esm-config'));
+  expect(result.code).toBe(0);
+  const report = onlyJson<AdoptJson>(result.stdout);
+  // The server trusts local connections, so this shows the fields became a URL pg accepts; the password stays out of the output.
+  expect(report.database).toMatchObject({ checked: true, url: `postgres://postgres:****@127.0.0.1:${env.SQCLI_FIXTURE_PORT}/${env.SQCLI_FIXTURE_DATABASE}` });
+  expect(result.stdout + result.stderr).not.toMatch(/p@ss|p%40ss/);
+  expect(report.streams[0]).toMatchObject({ files: ['20241001000000-create-tags.js'], tracking: { schema: 'history', table: 'SequelizeMeta', exists: false } });
+  expect(report.streams[1]).toMatchObject({ kind: 'seeds', exists: false });
+  expect(report.plan[1]).toMatch(/^updown seed up: nothing to run, .*seeders does not exist$/);
+});
+
 describe('refusals exit 2 and say how to go on', () => {
   it('nothing found: names the places it looked', async () => {
     const empty = temporaryFolder();

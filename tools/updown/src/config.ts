@@ -136,7 +136,8 @@ export function loadConfig(file: string): LoadedConfig {
   return { config, file, dir: path.dirname(path.resolve(file)) };
 }
 
-function formatFlag(flags: CommandFlags): ModuleFormat | undefined {
+/** `--format`, checked; undefined when not given. */
+export function formatFlag(flags: CommandFlags): ModuleFormat | undefined {
   return flags.format === undefined ? undefined : parseFormat(flags.format, '--format');
 }
 

@@ -26,7 +26,7 @@ export function explicitLayout(file: string): Layout {
   return { kind: 'updown', file };
 }
 
-function describe(layout: Layout, dir: string): string {
+function layoutName(layout: Layout, dir: string): string {
   return layout.kind === 'updown' ? path.relative(dir, layout.file) : `a sequelize-cli project (${layout.evidence})`;
 }
 
@@ -44,14 +44,14 @@ export function chooseLayout(found: Discovery, format: ModuleFormat | undefined)
     if (format) return updown;
     throw new AmbiguousLayoutError(
       found.dir!,
-      found.layouts.map((layout) => describe(layout, found.dir!)),
+      found.layouts.map((layout) => layoutName(layout, found.dir!)),
       `pass --format sequelize-cli to read the sequelize-cli project, or --config ${updown.file} to use updown's config`,
     );
   }
   if (first.kind === 'sequelize-cli' && found.umzugHint && !format) {
     throw new AmbiguousLayoutError(
       found.dir!,
-      [describe(first, found.dir!), `an Umzug project (${found.umzugHint})`],
+      [layoutName(first, found.dir!), `an Umzug project (${found.umzugHint})`],
       "its files may be sequelize-cli's `up(queryInterface, Sequelize)` or Umzug's `up({ context })`: pass --format sequelize-cli or --format umzug",
     );
   }

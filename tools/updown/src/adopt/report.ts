@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { environment, readSource, schemaOf, sourceDir, streamLayout, targetUrl, parseFormat, type CommandFlags, type ProjectSource } from '../config';
+import { environment, formatFlag, readSource, schemaOf, sourceDir, streamLayout, targetUrl, type CommandFlags, type ProjectSource } from '../config';
 import { maskUrl } from '../connection';
+import { TRACKING_TABLES } from '../storage';
 import type { StreamKind, StreamLayout } from '../types';
 import { configText, type ConfigStream } from './config-text';
 import { probeTables, type Probe, type TableState } from './probe';
@@ -61,8 +62,8 @@ const withoutExtension = (name: string) => name.replace(/\.(cjs|js|cts|ts)$/, ''
 function streamReport(kind: StreamKind, source: ProjectSource, flags: CommandFlags, schema: string, cwd: string): StreamReport | undefined {
   const dir = flags.dir && kind === 'migrations' ? path.resolve(cwd, flags.dir) : sourceDir(kind, source);
   if (!dir) return undefined;
-  const layout = streamLayout(kind, source, flags.format === undefined ? undefined : parseFormat(flags.format, '--format'));
-  const table = layout.table ?? (kind === 'migrations' ? 'SequelizeMeta' : 'SequelizeData');
+  const layout = streamLayout(kind, source, formatFlag(flags));
+  const table = layout.table ?? TRACKING_TABLES[kind];
   const tracking = layout.tracked === false ? undefined : { schema: layout.tableSchema ?? schema, table };
   return { kind, dir, exists: fs.existsSync(dir), files: filesIn(dir, layout.format), layout, tracking };
 }

@@ -10,10 +10,11 @@ export interface GlobalFlags extends CommandFlags {
 /** The options every command takes (the contract's list), added to a leaf command. */
 export function withCommonOptions(command: Command): Command {
   return command
-    .option('--url <url>', 'database URL (default: DATABASE_URL, else the embedded PostgreSQL of updown.config.ts)')
+    .option('--url <url>', "database URL (default: a sequelize-cli project's config, else DATABASE_URL, else the embedded PostgreSQL of updown.config.ts)")
     .option('--schema <name>', 'schema for the migrated objects and tracking tables (default: DATABASE_SCHEMA, else public)')
     .option('--dir <path>', "the stream's folder (default: from updown.config.ts)")
-    .option('--config <file>', 'updown.config.ts to use (default: found from the current folder upwards)')
+    .option('--config <file>', 'updown.config.ts (or a .sequelizerc) to use (default: the nearest one from the current folder upwards)')
+    .option('--format <format>', "the files' module shape: updown, sequelize-cli or umzug (default: the stream's own, else updown)")
     .option('--env <name>', 'environment (default: NODE_ENV, else development)')
     .option('--lock-timeout <duration>', 'how long to wait for another runner, e.g. 30s (default: 60s)')
     .option('--ddl-lock-timeout <duration>', "PostgreSQL lock_timeout for each file (default: 5s; a file may export its own `timeouts`)")

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { adoptCommand } from './commands/adopt';
 import { dbCommands } from './commands/db';
 import { dumpCommand } from './commands/dump';
 import { streamCommands } from './commands/stream';
@@ -27,6 +28,7 @@ function program(io: Io, state: { code: number }): Command {
   dbCommands(db, io, state);
   verifyCommands(migrate, seed, io, state);
   dumpCommand(db, io, state);
+  adoptCommand(root, io, state);
   return root;
 }
 

@@ -1,8 +1,20 @@
-import { resolveOptions, type CommandFlags, type ResolvedOptions } from '../config';
+import { resolveOptionsAsync, type CommandFlags, type ProjectSource, type ResolvedOptions } from '../config';
+import { maskUrl } from '../connection';
 import { ensureDatabase, urlForDatabase } from '../database';
 import { startEmbedded } from '../embedded';
 import type { RunOptions, StreamKind } from '../types';
 import type { Printer } from './output';
+
+/** "database postgres://app:****@db/app (from DATABASE_URL)": which database a command changes, password masked. */
+export function targetLine(url: string, source: string | undefined): string {
+  return `database ${maskUrl(url)}${source ? ` (from ${source})` : ''}`;
+}
+
+/** Says so when a sequelize-cli project (not updown.config.ts) decided the folders and tables. */
+function projectLine(source: ProjectSource): string | undefined {
+  if (source.kind !== 'sequelize-cli') return undefined;
+  return `sequelize-cli project ${source.project.root} (environment ${source.project.environment})`;
+}
 
 /**
  * Resolves the options and runs `fn` against the database: the given URL, or else the project's
@@ -14,13 +26,19 @@ export async function withTarget<T>(
   printer: Printer,
   fn: (options: RunOptions, resolved: ResolvedOptions) => Promise<T>,
 ): Promise<T> {
-  const resolved = resolveOptions(kind, flags, printer.logger);
+  const resolved = await resolveOptionsAsync(kind, flags, printer.logger);
   const base = { ...resolved.options, signal: flags.signal, onExecuted: printer.executed, onLockWait: printer.lockWait };
-  if (base.url) return fn({ ...base, url: base.url }, resolved);
+  const project = projectLine(resolved.source);
+  if (project) printer.logger.info(project);
+  if (base.url) {
+    printer.logger.info(targetLine(base.url, resolved.urlSource));
+    return fn({ ...base, url: base.url }, resolved);
+  }
   const embedded = resolved.embedded!;
   const server = await startEmbedded({ dataDir: embedded.dataDir, log: (message) => printer.logger.info(message) });
   try {
     const url = urlForDatabase(server.url, embedded.database);
+    printer.logger.info(targetLine(url, `the embedded PostgreSQL in ${embedded.dataDir}`));
     await ensureDatabase(url);
     return await fn({ ...base, url }, resolved);
   } finally {

@@ -44,6 +44,9 @@ export interface FileJob {
   statements?: string[];
 }
 
+/** A down (or up) that dropped updown's own tracking table: its row cannot be written. */
+class TrackingTableDroppedError extends Error {}
+
 /** A failure on its way out, with what it left behind. */
 class Failure {
   constructor(readonly cause: unknown, readonly outcome: FailureOutcome) {}
@@ -181,7 +184,7 @@ export class Executor {
       else await tracking.forget(job.file.name, transaction);
     } catch (error) {
       if (!isUndefinedTable(error)) throw error;
-      throw new Error(
+      throw new TrackingTableDroppedError(
         `${job.direction}() dropped the tracking table ${tracking.tableName} (a dropAllTables()?): a migration must leave updown's tables alone; ` +
           'pass `{ skip: [...] }` or drop only the tables it created',
         { cause: error },

@@ -52,6 +52,21 @@ function throwsOnPurpose(error: Error): boolean {
   return cause instanceof Error && cause.constructor === Error && pgDetails(cause).code === undefined;
 }
 
+/** A script the file started (child_process) failed: in a trial it may have waited on the trial's own locks. */
+function childProcessFailed(error: Error): boolean {
+  const cause = error instanceof MigrationFailedError ? (error.cause as Record<string, unknown> | undefined) : undefined;
+  return typeof cause === 'object' && cause !== null && 'pid' in cause && ('status' in cause || 'stderr' in cause);
+}
+
+/**
+ * A script the file runs writes on a connection of its own, and may wait for the trial's own
+ * row locks (its child gets a short lock_timeout, see scratch.ts): such a file is round-tripped
+ * for real instead.
+ */
+function scriptOutsideTrial(file: MigrationFile, error: Error): void {
+  if (childProcessFailed(error)) throw new NeedsOwnTransactionError(file.name, file.path, 'runs a script that failed inside the trial');
+}
+
 interface RoundTrip<S> {
   verdict: Verdict;
   /** The file could not be applied: the files after it depend on it. */
@@ -124,6 +139,7 @@ async function downAndAgain<S>(file: MigrationFile, trial: Trial, probe: Probe<S
   const reverted = await trial.run('down', file.name);
   if (!reverted.success) {
     const [error] = reverted.errors;
+    scriptOutsideTrial(file, error);
     if (error instanceof IrreversibleMigrationError) {
       return { differences: [], notes: [], reversible: false, irreversible: true, error: { phase: 'down', message: 'has no down(): it cannot be reverted', file: error.file } };
     }
@@ -135,7 +151,10 @@ async function downAndAgain<S>(file: MigrationFile, trial: Trial, probe: Probe<S
   const afterDown = probe.compare(seen.before, await probe.take(trial.db));
   const downFindings = { differences: afterDown.differences.map(finding('after down')), notes: afterDown.notes.map(finding('after down')) };
   const again = await trial.run('up', file.name);
-  if (!again.success) return { ...downFindings, reversible: false, error: failure('up again', again.errors[0]) };
+  if (!again.success) {
+    scriptOutsideTrial(file, again.errors[0]);
+    return { ...downFindings, reversible: false, error: failure('up again', again.errors[0]) };
+  }
   const afterAgain = (probe.compareAgain ?? probe.compare)(seen.afterUp, await probe.take(trial.db));
   const differences = [...downFindings.differences, ...afterAgain.differences.map(finding('after up again'))];
   const noted = new Set(afterDown.notes.map((note) => note.name));

@@ -102,6 +102,9 @@ export async function withScratchEnvironment<T>(url: string, fn: () => Promise<T
     PGPORT: parsed.port || '5432',
     PGDATABASE: decodeURIComponent(parsed.pathname.slice(1)),
     PGUSER: decodeURIComponent(parsed.username),
+    // A script waiting for a lock that verify's own transaction holds would wait forever, and
+    // verify with it (src/verify/check.ts then runs that file for real).
+    PGOPTIONS: '-c lock_timeout=3s',
   };
   for (const name of DATABASE_VARIABLES) delete process.env[name];
   Object.assign(process.env, scratch, parsed.password ? { PGPASSWORD: decodeURIComponent(parsed.password) } : {});

@@ -10,7 +10,7 @@ export function dbCommands(parent: Command, io: Io, state: { code: number }): vo
     .action(
       action<GlobalFlags>(io, state, (flags, printer) =>
         withTarget('migrations', flags, printer, async (options, resolved) => {
-          const result = await fresh({ ...options, seedsDir: resolved.seedsDir });
+          const result = await fresh({ ...options, seedsDir: resolved.seedsDir, seedsLayout: resolved.seedsLayout });
           printer.result(result, 'the schema is empty and there is nothing to apply');
           return result.success ? EXIT.ok : exitCodeOf(result.errors[0]);
         }),

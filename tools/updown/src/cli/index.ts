@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { adoptCommand } from './commands/adopt';
 import { dbCommands } from './commands/db';
@@ -14,9 +16,15 @@ export const processIo: Io = {
   stderr: (text) => process.stderr.write(text),
 };
 
+/** The package's version: package.json is two folders up from both src/cli and dist/cli. */
+function packageVersion(): string {
+  return (JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+}
+
 function program(io: Io, state: { code: number }): Command {
   const root = new Command('updown')
     .description('Safe, reversible up/down migrations for PostgreSQL')
+    .version(packageVersion(), '-v, --version', 'print the version of updown')
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });

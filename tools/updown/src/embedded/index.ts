@@ -28,6 +28,7 @@
 import path from 'node:path';
 import { hasCluster, initCluster } from './cluster';
 import { binPath } from './binaries';
+export { EmbeddedUnavailableError } from './binaries';
 import { own } from './exit';
 import { withStartLock } from './lock';
 import { forgetOwnership, ownerOf, recordOwnership } from './owner';

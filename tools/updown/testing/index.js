@@ -1,2 +1,3 @@
+'use strict';
 // `import … from 'updown/testing'`: Jest globalSetup / globalTeardown helpers, resetDatabase and reseed.
-export * from '../src/testing/jest';
+module.exports = require('../entry.js')('testing/jest');

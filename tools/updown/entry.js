@@ -1,0 +1,16 @@
+'use strict';
+/**
+ * Loads one of updown's modules by its path under src/ (e.g. 'testing/jest'): the compiled
+ * dist/ in the npm package, which ships no src/; the TypeScript source in a checkout of updown,
+ * through the SWC hook. So a checkout never runs a build made from older source (dist/ there is only
+ * what `npm pack` built), and needs no build step before its tests or Make targets.
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+
+const fromSource = fs.existsSync(path.join(__dirname, 'src', 'index.ts'));
+if (fromSource) require('./src/typescript.js').registerTypeScript();
+
+module.exports = function load(name) {
+  return require(fromSource ? `./src/${name}.ts` : `./dist/${name}.js`);
+};

@@ -1,0 +1,3 @@
+'use strict';
+// `import … from 'updown'`: see entry.js for which build runs.
+module.exports = require('./entry.js')('index');

@@ -1,2 +1,0 @@
-// `setupFiles: ['updown/testing/setup-worker.ts']` in jest.config.ts.
-import '../src/testing/setup-worker';

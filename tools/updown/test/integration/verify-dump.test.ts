@@ -25,7 +25,7 @@ function db(group: string, ...args: string[]) {
 
 it('is stable across runs and across a rebuild of the same schema', async () => {
   const file = path.join(dir, 'db', 'schema.txt');
-  expect(await db('db', 'dump', '--file', file)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^wrote /) });
+  expect(await db('db', 'dump', '--file', file)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^wrote /m) });
   const first = fs.readFileSync(file, 'utf8');
   expect(first).toContain('table widgets\n  id integer not null');
   expect(first).toContain('CREATE INDEX idx_widgets_name ON public.widgets USING btree (name)');

@@ -8,7 +8,7 @@ import type { Sequelize, Transaction } from 'sequelize';
 import { parseDuration } from './duration';
 import { InterruptedError, MigrationFailedError, NeedsOwnTransactionError, pgDetails, type FailureOutcome } from './errors';
 import type { FormatPolicy } from './format';
-import type { MigrationFile } from './plan';
+import { sameName, type MigrationFile } from './plan';
 import { isUndefinedTable, type Tracking } from './storage';
 import { commitQuietly, rollback, withImplicitTransaction } from './transaction';
 import type { Direction, Logger, MigrationContext, MigrationModule } from './types';
@@ -88,7 +88,8 @@ export class Executor {
   async execute(job: FileJob): Promise<void> {
     const { policy, noTransaction, logger, lockRetries, signal } = this.options;
     const { file } = job;
-    let outside = job.module.transaction === false || (policy.legacy && (noTransaction.has(file.name) || noTransaction.has(file.path)));
+    const listed = [...noTransaction].some((name) => sameName(file.name, name));
+    let outside = job.module.transaction === false || (policy.legacy && listed);
     if (outside && job.within) throw new NeedsOwnTransactionError(file.name, file.path, 'runs outside a transaction');
     for (let attempt = 1, delay = 500; ; ) {
       try {

@@ -75,21 +75,26 @@ function tablesOf(tableRows: Row[], columnRows: Row[], constraintRows: Row[], sc
   return sorted([...tables].filter(([name]) => !BOOKKEEPING_TABLES.includes(name)));
 }
 
-/** Runs every catalog query and assembles the snapshot. */
-export async function snapshotWith(db: Queryable, schema: string): Promise<Snapshot> {
+/**
+ * Runs every catalog query and assembles the snapshot. With `scope`, tables, their columns,
+ * constraints, indexes and comments are read for those relations only (refresh.ts merges them).
+ */
+export async function snapshotWith(db: Queryable, schema: string, scope?: string[]): Promise<Snapshot> {
   const run = async (sql: string): Promise<Row[]> => (await db.query<Row>(sql, [schema])).rows;
+  const runScoped = async (whole: string, scoped: string): Promise<Row[]> =>
+    scope ? (await db.query<Row>(scoped, [schema, scope])).rows : run(whole);
   // One connection answers one query at a time: sequential on purpose.
-  const tableRows = await run(q.TABLES);
-  const columnRows = await run(q.COLUMNS);
-  const constraintRows = await run(q.CONSTRAINTS);
-  const indexRows = await run(q.INDEXES);
+  const tableRows = await runScoped(q.TABLES, q.SCOPED.TABLES);
+  const columnRows = await runScoped(q.COLUMNS, q.SCOPED.COLUMNS);
+  const constraintRows = await runScoped(q.CONSTRAINTS, q.SCOPED.CONSTRAINTS);
+  const indexRows = await runScoped(q.INDEXES, q.SCOPED.INDEXES);
   const sequenceRows = await run(q.SEQUENCES);
   const enumRows = await run(q.ENUMS);
   const viewRows = await run(q.VIEWS);
   const routineRows = await run(q.ROUTINES);
   const triggerRows = await run(q.TRIGGERS);
   const extensionRows = await run(q.EXTENSIONS);
-  const commentRows = await run(q.COMMENTS);
+  const commentRows = await runScoped(q.COMMENTS, q.SCOPED.COMMENTS);
 
   const ours = (table: unknown) => BOOKKEEPING_TABLES.includes(text(table));
   const ownerTable = (owner: string | undefined) => owner?.split('.')[0];

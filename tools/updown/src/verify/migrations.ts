@@ -9,6 +9,7 @@ import { openForReading } from '../history';
 import { withSession } from '../session';
 import { checkHistory, type AppliedEntry, type MigrationFile } from '../plan';
 import { diffSnapshots } from '../schema/diff';
+import { refreshSnapshot } from '../schema/refresh';
 import { snapshotWith, takeSnapshot } from '../schema/snapshot';
 import type { Snapshot } from '../schema/types';
 import type { RunOptions, StreamKind } from '../types';
@@ -34,7 +35,7 @@ export function engineOptions(options: VerifyOptions): RunOptions {
 }
 
 export function schemaProbe(url: string, schema: string): Probe<Snapshot> {
-  return { take: (db) => (db ? snapshotWith(db, schema) : takeSnapshot(url, schema)), compare: diffSnapshots };
+  return { take: (db) => (db ? snapshotWith(db, schema) : takeSnapshot(url, schema)), refresh: refreshSnapshot, compare: diffSnapshots };
 }
 
 /** The target's files and rows, read without a lock and without creating anything. */

@@ -6,7 +6,7 @@
  * Flags (or environment): --n 300,1000 (BENCH_N), --runs 5 (BENCH_RUNS), --runs-large 3
  * (BENCH_RUNS_LARGE: runs for N ≥ 1000), --no-profile (BENCH_PROFILE=0), --out FILE, --max-load L
  * (BENCH_MAX_LOAD: before each run, wait up to 5 minutes for the 1-minute load average to drop below L;
- * the machine may be shared), --verify-max-n 300 (BENCH_VERIFY_MAX_N: `migrate verify --all` is timed in
+ * the machine may be shared), --verify-max-n 1000 (BENCH_VERIFY_MAX_N: `migrate verify --all` is timed in
  * the first run of each N up to this; 0: never).
  */
 import { spawnSync } from 'node:child_process';
@@ -52,7 +52,7 @@ function parseOptions(argv: string[]): Options {
     runsLarge: positive(flag('--runs-large') ?? process.env.BENCH_RUNS_LARGE ?? '3', '--runs-large / BENCH_RUNS_LARGE'),
     profile: !argv.includes('--no-profile') && process.env.BENCH_PROFILE !== '0',
     out: path.resolve(flag('--out') ?? path.join(benchDir, 'results/latest.json')),
-    verifyMaxN: Number(flag('--verify-max-n') ?? process.env.BENCH_VERIFY_MAX_N ?? 300),
+    verifyMaxN: Number(flag('--verify-max-n') ?? process.env.BENCH_VERIFY_MAX_N ?? 1000),
     maxLoad: (flag('--max-load') ?? process.env.BENCH_MAX_LOAD) ? Number(flag('--max-load') ?? process.env.BENCH_MAX_LOAD) : undefined,
   };
 }
@@ -154,6 +154,16 @@ export async function main(argv: string[]): Promise<number> {
       unit: '×',
       ...(isTarget ? { target: '≤ 3.6× (linear: 3.33×)', met: growth <= 3.6 } : { note: `linear: ${linear.toFixed(2)}×` }),
     });
+    const verifyOf = (n: number) => median(results[n].runs.filter((r) => r.verify !== undefined).map((r) => r.verify!));
+    const verifyGrowth = verifyOf(large) / verifyOf(small);
+    if (Number.isFinite(verifyGrowth)) {
+      extra.push({
+        figure: `migrate verify --all, N=${large} vs N=${small}`,
+        value: verifyGrowth,
+        unit: '×',
+        ...(isTarget ? { target: '≤ 3.6× (linear: 3.33×)', met: verifyGrowth <= 3.6 } : { note: `linear: ${linear.toFixed(2)}×` }),
+      });
+    }
   }
 
   const lines = [...ns.flatMap((n) => results[n].lines.map((line) => ({ ...line, figure: `N=${n} ${line.figure}` }))), ...extra];

@@ -51,7 +51,8 @@ export function linesFor(n: number, runs: RunFigures[], withTargets: boolean, ve
       unit: 'ms',
       floor: median(verified.map(floorOf)),
       ratio: ratios(verified, (r) => r.verify, floorOf),
-      note: `${verified.length} run(s); floor: psql up + down + up, no schema comparison; no target`,
+      ...(withTargets ? { target: '≤ 30 s', met: median(verified.map((r) => r.verify!)) <= 30_000 } : {}),
+      note: `${verified.length} run(s); floor: psql up + down + up, no schema comparison`,
     });
   } else {
     lines.push({ figure: 'migrate verify --all', value: NaN, unit: 'ms', note: verifyNote });

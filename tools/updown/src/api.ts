@@ -7,7 +7,9 @@ import { guardProduction, logSkippedSeed, openForChange, openForReading, require
 import { checkHistory, findByName, newestApplied, outOfOrder, planDown, planUp, statusOf, type AppliedEntry, type MigrationFile } from './plan';
 import { quoteIdent } from './quote';
 import { withSession, type Session } from './session';
+import { commitQuietly, rollback } from './transaction';
 import { withTrial, type Trial } from './trial';
+import type { Transaction } from 'sequelize';
 import type { Direction, DownOptions, ExecutedItem, PreviewItem, RunOptions, RunResult, StatusResult, StreamKind, StreamLayout, UpOptions } from './types';
 
 export { repair } from './repair';
@@ -41,12 +43,40 @@ function reportOutOfOrder(session: Session, files: MigrationFile[], applied: App
   }
 }
 
-async function applyUp(session: Session, kind: StreamKind, dir: string, options: UpOptions, record: Record, layout?: StreamLayout): Promise<void> {
+async function applyUp(
+  session: Session,
+  kind: StreamKind,
+  dir: string,
+  options: UpOptions,
+  record: Record,
+  layout?: StreamLayout,
+  within?: Transaction,
+): Promise<void> {
   const state = await openForChange(session, kind, dir, undefined, layout);
   const files = kind === 'seeds' ? seedsFor(state.files, state.applied, session.options.env, logSkippedSeed(session)) : state.files;
   const planned = planUp(files, state.applied, options);
   reportOutOfOrder(session, files, state.applied, planned);
-  await state.stream.run('up', planned, tag(kind, record));
+  await state.stream.run('up', planned, tag(kind, record), within);
+}
+
+/**
+ * `--single-transaction`: everything `work` runs shares one transaction, each file a savepoint of
+ * it (so a lock-timeout retry repeats only that file), committed at the end or not at all. Files
+ * are reported once it has committed: before that, none of them is applied.
+ */
+async function allOrNothing(session: Session, record: Record, work: (record: Record, within?: Transaction) => Promise<void>): Promise<void> {
+  if (!session.options.singleTransaction) return work(record);
+  const held: ExecutedItem[] = [];
+  const { sequelize } = session;
+  const transaction = await sequelize.transaction({ transaction: null } as never as { transaction?: Transaction });
+  try {
+    await work((item) => held.push(item), transaction);
+  } catch (error) {
+    await rollback(transaction).catch(() => undefined);
+    throw error;
+  }
+  await commitQuietly(sequelize, transaction);
+  for (const item of held) record(item);
 }
 
 /** A dry run reads only: no lock, no tracking table created, everything rolled back. */
@@ -65,14 +95,18 @@ function preview(options: RunOptions, direction: Direction, plan: (files: Migrat
 export function up(options: RunOptions & UpOptions): Promise<RunResult> {
   if (options.dryRun) return preview(options, 'up', (files, applied) => planUp(files, applied, options));
   return run(options, (record) =>
-    withSession(options, `${options.kind} up`, 'locked', (session) => applyUp(session, options.kind, options.dir, options, record)),
+    withSession(options, `${options.kind} up`, 'locked', (session) =>
+      allOrNothing(session, record, (report, within) => applyUp(session, options.kind, options.dir, options, report, undefined, within)),
+    ),
   );
 }
 
 /** Reverts applied files, newest first: the last one, `step` of them, down to and including `to`, or `all`. */
 export function down(options: RunOptions & DownOptions): Promise<RunResult> {
   if (options.dryRun) return preview(options, 'down', (files, applied) => planDown(files, applied, options));
-  return run(options, (record) => withSession(options, `${options.kind} down`, 'locked', (session) => downOn(session, options, record)));
+  return run(options, (record) =>
+    withSession(options, `${options.kind} down`, 'locked', (session) => allOrNothing(session, record, (report, within) => downOn(session, options, report, within))),
+  );
 }
 
 /** Down then up again for the last `step` applied files (default 1). */
@@ -81,8 +115,10 @@ export function redo(options: RunOptions & { step?: number }): Promise<RunResult
     withSession(options, `${options.kind} redo`, 'locked', async (session) => {
       const { stream, files, applied } = await openForChange(session, options.kind, options.dir, `${options.kind === 'seeds' ? 'seed' : 'migrate'} redo`);
       const planned = planDown(files, applied, { step: options.step ?? 1 });
-      await stream.run('down', planned, tag(options.kind, record));
-      await stream.run('up', [...planned].reverse(), tag(options.kind, record));
+      await allOrNothing(session, record, async (report, within) => {
+        await stream.run('down', planned, tag(options.kind, report), within);
+        await stream.run('up', [...planned].reverse(), tag(options.kind, report), within);
+      });
     }),
   );
 }
@@ -95,10 +131,10 @@ export interface Runner {
   trial<T>(fn: (trial: Trial) => Promise<{ value: T; keep: boolean }>): Promise<T>;
 }
 
-function downOn(session: Session, options: RunOptions & DownOptions, record: Record): Promise<void> {
+function downOn(session: Session, options: RunOptions & DownOptions, record: Record, within?: Transaction): Promise<void> {
   const command = `${options.kind === 'seeds' ? 'seed' : 'migrate'} down`;
   return openForChange(session, options.kind, options.dir, command).then(({ stream, files, applied }) =>
-    stream.run('down', planDown(files, applied, options), tag(options.kind, record)),
+    stream.run('down', planDown(files, applied, options), tag(options.kind, record), within),
   );
 }
 

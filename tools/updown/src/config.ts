@@ -35,6 +35,8 @@ export interface CommandFlags {
   statementTimeout?: string;
   lockRetries?: number;
   allowProduction?: boolean;
+  /** up/down/redo: every planned file in one transaction (default: the config's `singleTransaction`). */
+  singleTransaction?: boolean;
   config?: string;
   /** The files' module shape, over the stream's own (checked against MODULE_FORMATS). */
   format?: string;
@@ -288,6 +290,7 @@ export function resolveFrom(
       },
       lockRetries: flags.lockRetries ?? config?.lockRetries ?? DEFAULT_LOCK_RETRIES,
       allowProduction: flags.allowProduction ?? false,
+      singleTransaction: flags.singleTransaction ?? config?.singleTransaction ?? false,
       logger,
     },
     seedsDir,

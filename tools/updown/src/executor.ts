@@ -131,10 +131,13 @@ export class Executor {
     const { sequelize } = this.options;
     const transaction = await sequelize.transaction({ transaction: job.within ?? null } as never as { transaction?: Transaction });
     let committing = false;
+    const overrides = overridesFor(job.module);
     try {
-      await this.applySettings(transaction, overridesFor(job.module));
+      await this.applySettings(transaction, overrides);
       await this.call(job, this.options.context(sequelize, transaction), transaction);
       if (job.track !== false) await this.track(job, transaction);
+      // A local setting outlives a savepoint: the files after this one get the run's defaults back.
+      if (job.within && Object.keys(overrides).length > 0) await this.restoreSettings(transaction, overrides);
       committing = true;
       await commitQuietly(sequelize, transaction);
     } catch (error) {
@@ -198,6 +201,12 @@ export class Executor {
     if (names.length === 0) return;
     const sql = `SELECT ${names.map((name, i) => `set_config('${name}', $${i + 1}, true)`).join(', ')}`;
     await this.options.sequelize.query(sql, { bind: Object.values(settings), transaction });
+  }
+
+  private async restoreSettings(transaction: Transaction, settings: Record<string, string>): Promise<void> {
+    // The names come from overridesFor (lock_timeout, statement_timeout), never from a file.
+    const sql = Object.keys(settings).map((name) => `SET LOCAL ${name} TO DEFAULT`).join('; ');
+    await this.options.sequelize.query(sql, { transaction });
   }
 
   private interrupted(job: FileJob, signal: AbortSignal, outside: boolean): InterruptedError {

@@ -1,11 +1,11 @@
 import type { Sequelize, Transaction } from 'sequelize';
 import type { Umzug, UmzugStorage } from 'umzug';
 import { checkReversible } from './change';
-import { IrreversibleMigrationError } from './errors';
+import { IrreversibleMigrationError, NeedsOwnTransactionError } from './errors';
 import { Executor, type FileJob } from './executor';
 import { policyOf } from './format';
 import { importModule, listFiles } from './loader';
-import type { AppliedEntry, MigrationFile } from './plan';
+import { sameName, type AppliedEntry, type MigrationFile } from './plan';
 import { quoteIdent } from './quote';
 import { createTracking, type Tracking } from './storage';
 import { joinFileTransactions } from './transaction';
@@ -106,6 +106,7 @@ export class Stream {
    */
   async run(direction: Direction, planned: MigrationFile[], onExecuted: (item: ExecutedItem) => void, within?: Transaction): Promise<void> {
     const modules = await this.load(direction, planned);
+    if (within) this.refuseOutsideFiles(planned, modules);
     const execute = (file: MigrationFile) => async () => {
       const started = Date.now();
       await this.executor.execute({ file, module: modules.get(file.name)!, direction, within });
@@ -157,6 +158,13 @@ export class Stream {
     } finally {
       await transaction.rollback();
     }
+  }
+
+  /** In one shared transaction (--single-transaction), a file that must run outside one refuses the plan up front. */
+  private refuseOutsideFiles(planned: MigrationFile[], modules: Map<string, MigrationModule>): void {
+    const listed = this.options.layout.format !== undefined && this.options.layout.format !== 'updown' ? (this.options.layout.noTransaction ?? []) : [];
+    const outside = planned.find((file) => modules.get(file.name)?.transaction === false || listed.some((name) => sameName(file.name, name)));
+    if (outside) throw new NeedsOwnTransactionError(outside.name, outside.path, 'runs outside a transaction (`transaction = false` or `noTransaction`)');
   }
 
   /** Loads every file first: a syntax error or a missing down() refuses before anything runs. */

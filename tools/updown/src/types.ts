@@ -95,6 +95,8 @@ export interface UpdownConfig {
   timeouts?: { lock?: string; statement?: string };
   /** Retries of a file that hit lock_timeout (default 3). */
   lockRetries?: number;
+  /** Make `--single-transaction` the default of `up`, `down` and `redo`. */
+  singleTransaction?: boolean;
 }
 
 /** Options every command takes, resolved from flags, environment and config. */
@@ -116,6 +118,11 @@ export interface RunOptions {
   lockRetries: number;
   /** Lets destructive commands run against a production database. */
   allowProduction?: boolean;
+  /**
+   * `up`, `down`, `redo`: every planned file in one transaction (each a savepoint), all or nothing.
+   * A plan holding a file that must run outside a transaction is refused before anything runs.
+   */
+  singleTransaction?: boolean;
   /** Aborting it (SIGINT/SIGTERM in the CLI) cancels the running statement and rolls back. */
   signal?: AbortSignal;
   /** Called as each file finishes (the CLI prints a line per file from it). */

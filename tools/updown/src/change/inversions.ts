@@ -5,7 +5,10 @@
  * and node-pg-migrate's `.reverse`, the inverse may depend on the arguments, and updown refuses to
  * guess when the call does not carry what its inverse needs.
  */
-import { Op, type TableName } from 'sequelize';
+import type { TableName } from 'sequelize';
+
+/** Sequelize 6's `Op.or` is `Symbol.for('or')`: the same in every copy, and no need to load Sequelize here. */
+const OR = Symbol.for('or');
 import { show, tableText } from './describe';
 import { defaultConstraintName, defaultIndexName, isEnum, isEnumArray, isObject, schemaOf, typeOf } from './sequelize';
 
@@ -249,7 +252,7 @@ function invertBulkInsert(args: unknown[]): Call[] | string {
   const where =
     columns.length === 1
       ? { [columns[0]]: records.map((row) => (row as Record<string, unknown>)[columns[0]]) }
-      : { [Op.or]: records.map((row) => Object.fromEntries(columns.map((column) => [column, (row as Record<string, unknown>)[column]]))) };
+      : { [OR]: records.map((row) => Object.fromEntries(columns.map((column) => [column, (row as Record<string, unknown>)[column]]))) };
   return [call('bulkDelete', table, where)];
 }
 

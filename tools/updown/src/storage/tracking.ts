@@ -4,7 +4,10 @@
  * outside a transaction passes null. Shared here: the folder's files (for checksums), the schema,
  * and the metadata table that records the environment.
  */
-import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import type { QueryTypes, Sequelize, Transaction } from 'sequelize';
+
+/** `QueryTypes.SELECT` without loading Sequelize (its value is the string). */
+const SELECT = 'SELECT' as unknown as QueryTypes.SELECT;
 import type { AppliedEntry, MigrationFile } from '../plan';
 import { qualify, quoteIdent } from '../quote';
 
@@ -42,7 +45,7 @@ export abstract class Tracking {
 
   protected async select<R extends object>(sql: string, bind: unknown[] = []): Promise<R[]> {
     try {
-      return await this.sequelize.query<R>(sql, { bind, type: QueryTypes.SELECT, transaction: null });
+      return await this.sequelize.query<R>(sql, { bind, type: SELECT, transaction: null });
     } catch (error) {
       if (isUndefinedTable(error)) return [];
       throw error;

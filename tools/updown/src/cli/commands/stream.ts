@@ -8,6 +8,8 @@ import { EXIT, exitCodeOf } from '../exit-codes';
 import type { Io, Printer } from '../output';
 import { withTarget } from '../target';
 
+const SINGLE_TRANSACTION = 'every planned file in one transaction, all or nothing (refused when one must run outside a transaction)';
+
 interface RangeFlags extends GlobalFlags {
   to?: string;
   step?: number;
@@ -35,6 +37,7 @@ export function streamCommands(parent: Command, kind: StreamKind, io: Io, state:
     .option('--step <n>', `apply the next N ${kind}`, positiveInteger('--step'))
     .option('--strict-order', `refuse pending ${kind} older than the newest applied one (default: apply them and say so)`)
     .option('--dry-run', 'print the SQL each file would run (in a transaction that is rolled back); change nothing')
+    .option('--single-transaction', SINGLE_TRANSACTION)
     .action(
       action<RangeFlags>(io, state, (flags, printer) =>
         withTarget(kind, flags, printer, async (options) => {
@@ -49,6 +52,7 @@ export function streamCommands(parent: Command, kind: StreamKind, io: Io, state:
     .option('--step <n>', `revert the last N ${kind}`, positiveInteger('--step'))
     .addOption(new Option('--all', `revert every applied ${noun}`))
     .option('--dry-run', 'print the SQL each down would run (in a transaction that is rolled back); change nothing')
+    .option('--single-transaction', SINGLE_TRANSACTION)
     .action(
       action<RangeFlags>(io, state, (flags, printer) =>
         withTarget(kind, flags, printer, async (options) => {
@@ -60,6 +64,7 @@ export function streamCommands(parent: Command, kind: StreamKind, io: Io, state:
 
   withCommonOptions(parent.command('redo').description(`revert and re-apply the last N ${kind} (default 1)`))
     .option('--step <n>', `how many ${kind}`, positiveInteger('--step'))
+    .option('--single-transaction', SINGLE_TRANSACTION)
     .action(
       action<RangeFlags>(io, state, (flags, printer) =>
         withTarget(kind, flags, printer, async (options) => finish(printer, await redo({ ...options, step: flags.step }), `no ${noun} is applied`)),

@@ -6,6 +6,7 @@ import { UsageError } from './errors';
 import { guardProduction, logSkippedSeed, openForChange, openForReading, requireSeedAllowed, seedsFor, type StreamState } from './history';
 import { checkHistory, findByName, newestApplied, outOfOrder, planDown, planUp, statusOf, type AppliedEntry, type MigrationFile } from './plan';
 import { quoteIdent } from './quote';
+import { readHistory } from './reader';
 import { withSession, type Session } from './session';
 import { commitQuietly, rollback } from './transaction';
 import { withTrial, type Trial } from './trial';
@@ -178,15 +179,15 @@ export function runOne(options: RunOptions & { name: string }): Promise<RunResul
 /** Every file and recorded row with its state. Reads only: no lock, creates nothing. */
 export async function status(options: RunOptions): Promise<StatusResult> {
   const started = Date.now();
-  const items = await withSession(options, `${options.kind} status`, 'read-only', async (session) => {
-    const { files, applied } = await openForReading(session, options.kind, options.dir);
+  const items = await (async () => {
+    const { files, applied } = await readHistory(options, options.kind, options.dir);
     if (options.kind !== 'seeds') return statusOf(files, applied);
     // Seeds only: a pending seed meant for another environment is skipped here, not pending.
     const skipped = new Map<string, string>();
     const here = seedsFor(files, applied, options.env, (file, refusal) => skipped.set(file.name, refusal));
     const skippedItems = [...skipped].map(([name, refusal]) => ({ name, state: 'pending' as const, skipped: refusal }));
     return [...statusOf(here, applied), ...skippedItems].sort((a, b) => (a.name < b.name ? -1 : 1));
-  });
+  })();
   const success = items.every((item) => item.state === 'applied' || (item.state === 'pending' && item.skipped));
   return { success, items, durationMs: Date.now() - started };
 }

@@ -120,23 +120,55 @@ function describe(error: unknown, url: string): string {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Opens a first connection, retrying transient failures with exponential backoff; exit 4 after. */
-export async function connect(options: ConnectOptions): Promise<Sequelize> {
-  const sequelize = createSequelize(options);
-  const retries = options.retries ?? 4;
-  let delay = options.retryDelayMs ?? 250;
+/**
+ * Runs `open` until it succeeds, retrying transient failures (refused, reset, starting up) with
+ * exponential backoff; after that, or on any other failure, a ConnectError (exit 4) with the URL masked.
+ */
+async function withConnectRetries<T>(url: string, open: () => Promise<T>, retries = 4, firstDelayMs = 250): Promise<T> {
+  let delay = firstDelayMs;
   for (let attempt = 1; ; attempt++) {
     try {
-      await sequelize.authenticate({ logging: false });
-      return sequelize;
+      return await open();
     } catch (error) {
       const transient = TRANSIENT_CODES.has(errorCode(error) ?? '');
-      if (!transient || attempt > retries) {
-        await sequelize.close().catch(() => undefined);
-        throw new ConnectError(maskUrl(options.url), describe(error, options.url), attempt, error);
-      }
+      if (!transient || attempt > retries) throw new ConnectError(maskUrl(url), describe(error, url), attempt, error);
       await sleep(delay);
       delay = Math.min(delay * 2, 4_000);
     }
+  }
+}
+
+/** Opens a first connection, retrying transient failures with exponential backoff; exit 4 after. */
+export async function connect(options: ConnectOptions): Promise<Sequelize> {
+  const sequelize = createSequelize(options);
+  try {
+    await withConnectRetries(options.url, () => sequelize.authenticate({ logging: false }), options.retries, options.retryDelayMs);
+  } catch (error) {
+    await sequelize.close().catch(() => undefined);
+    throw error;
+  }
+  return sequelize;
+}
+
+type PgClient = import('pg').Client;
+
+/** One plain pg connection for `fn` (reading, no Sequelize), always closed; the same retries as `connect`. */
+export async function withClient<T>(url: string, purpose: string, fn: (client: PgClient) => Promise<T>): Promise<T> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Client } = require('pg') as typeof import('pg');
+  const client = await withConnectRetries(url, async () => {
+    const attempt = new Client({ connectionString: url, application_name: applicationName(purpose), connectionTimeoutMillis: 10_000 });
+    try {
+      await attempt.connect();
+    } catch (error) {
+      await attempt.end().catch(() => undefined);
+      throw error;
+    }
+    return attempt;
+  });
+  try {
+    return await fn(client);
+  } finally {
+    await client.end().catch(() => undefined);
   }
 }

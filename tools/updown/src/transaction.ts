@@ -93,14 +93,16 @@ interface Internals {
  * destroys the connection. A COMMIT that fails (a deferred constraint) has been rolled back by
  * PostgreSQL: the connection is healthy and goes back to the pool. A savepoint is released.
  */
-export async function commitQuietly(sequelize: Sequelize, transaction: Transaction): Promise<void> {
+export async function commitQuietly(_sequelize: Sequelize, transaction: Transaction): Promise<void> {
   const internals = transaction as unknown as Internals;
+  // Straight to the transaction's connection: nothing for Sequelize's query path to add.
+  const connection = internals.connection as { query(sql: string): Promise<unknown> };
   if (internals.parent) {
-    await sequelize.query(`RELEASE SAVEPOINT "${internals.name}"`, { transaction, logging: false });
+    await connection.query(`RELEASE SAVEPOINT "${internals.name.replace(/"/g, '""')}"`);
     return;
   }
   try {
-    await sequelize.query('COMMIT', { transaction, logging: false });
+    await connection.query('COMMIT');
   } finally {
     internals.finished = 'commit';
     internals.cleanup();

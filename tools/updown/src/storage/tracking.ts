@@ -17,7 +17,15 @@ export const METADATA_TABLE = 'updown_metadata';
 export type RowState = 'applied' | 'failed';
 
 const UNDEFINED_TABLE = '42P01';
-const isUndefinedTable = (error: unknown) => (error as { original?: { code?: string } }).original?.code === UNDEFINED_TABLE;
+const isUndefinedTable = (error: unknown) => {
+  const e = error as { original?: { code?: string }; code?: string };
+  return (e.original?.code ?? e.code) === UNDEFINED_TABLE;
+};
+
+/** The pg client under a Sequelize transaction. */
+interface RawConnection {
+  query(sql: string, values?: unknown[]): Promise<unknown>;
+}
 
 export abstract class Tracking {
   protected readonly files = new Map<string, MigrationFile>();
@@ -52,8 +60,15 @@ export abstract class Tracking {
     }
   }
 
+  /**
+   * A write in the file's transaction goes straight to that transaction's connection: the row is
+   * updown's own bookkeeping, with nothing for Sequelize's query path (CLS, options, result
+   * building) to do, and that path cost more than the statement itself.
+   */
   protected async write(sql: string, bind: unknown[], transaction: Transaction | null): Promise<void> {
-    await this.sequelize.query(sql, { bind, transaction });
+    const connection = (transaction as unknown as { connection?: RawConnection } | null)?.connection;
+    if (connection) await connection.query(sql, bind);
+    else await this.sequelize.query(sql, { bind, transaction });
   }
 
   protected schemaAndMetadataDdl(): string {

@@ -5,8 +5,7 @@
 import { withRunner } from '../api';
 import { databaseName } from '../database';
 import { UsageError } from '../errors';
-import { openForReading } from '../history';
-import { withSession } from '../session';
+import { readHistory } from '../reader';
 import { checkHistory, type AppliedEntry, type MigrationFile } from '../plan';
 import { diffSnapshots } from '../schema/diff';
 import { refreshSnapshot } from '../schema/refresh';
@@ -40,10 +39,7 @@ export function schemaProbe(url: string, schema: string): Probe<Snapshot> {
 
 /** The target's files and rows, read without a lock and without creating anything. */
 export async function readStream(options: RunOptions, kind: StreamKind, dir: string): Promise<{ files: MigrationFile[]; applied: AppliedEntry[] }> {
-  const { files, applied } = await withSession(options, `${kind === 'seeds' ? 'seed' : 'migrate'} verify`, 'read-only', (session) =>
-    openForReading(session, kind, dir),
-  );
-  return { files, applied };
+  return readHistory(options, kind, dir);
 }
 
 /** Shared by migrations and seeds: plan, make the scratch database (or not), run the round trips. */

@@ -1,0 +1,33 @@
+/**
+ * Reading a stream's history without Sequelize: `status` (and verify's look at the target) need
+ * the folder's files and the tracking rows, nothing else. One pg connection and one SELECT per
+ * table, instead of loading Sequelize and its pool: most of what `status` cost was that load.
+ */
+import type { Sequelize } from 'sequelize';
+import { withClient } from './connection';
+import { listFiles } from './loader';
+import type { AppliedEntry, MigrationFile } from './plan';
+import { createTracking } from './storage';
+import type { RunOptions, StreamKind, StreamLayout } from './types';
+
+export interface StreamHistory {
+  files: MigrationFile[];
+  applied: AppliedEntry[];
+}
+
+/** The little of Sequelize's `query` the tracking stores use to read, answered by a pg client. */
+function readingAdapter(client: { query(sql: string, values?: unknown[]): Promise<{ rows: unknown[] }> }): Sequelize {
+  return {
+    query: async (sql: string, options: { bind?: unknown[] } = {}) => (await client.query(sql, options.bind ?? [])).rows,
+  } as unknown as Sequelize;
+}
+
+/** The files and rows of a stream, read only: no lock, nothing created. */
+export async function readHistory(options: RunOptions, kind: StreamKind, dir: string, layout: StreamLayout = options.layout ?? {}): Promise<StreamHistory> {
+  const files = listFiles(dir, layout.format);
+  return withClient(options.url, `${kind} status`, async (client) => {
+    const tracking = createTracking(readingAdapter(client), options.schema, kind, layout);
+    tracking.know(files);
+    return { files, applied: await tracking.applied() };
+  });
+}

@@ -152,12 +152,20 @@ export async function connect(options: ConnectOptions): Promise<Sequelize> {
 
 type PgClient = import('pg').Client;
 
-/** One plain pg connection for `fn` (reading, no Sequelize), always closed; the same retries as `connect`. */
-export async function withClient<T>(url: string, purpose: string, fn: (client: PgClient) => Promise<T>): Promise<T> {
+/**
+ * The one place a plain pg client is made. pg is loaded on first use: commands that connect to
+ * nothing (`--version`, `--help`, `create`) do not pay for it.
+ */
+export function newClient(config: import('pg').ClientConfig): PgClient {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Client } = require('pg') as typeof import('pg');
+  return new Client(config);
+}
+
+/** One plain pg connection for `fn` (reading, no Sequelize), always closed; the same retries as `connect`. */
+export async function withClient<T>(url: string, purpose: string, fn: (client: PgClient) => Promise<T>): Promise<T> {
   const client = await withConnectRetries(url, async () => {
-    const attempt = new Client({ connectionString: url, application_name: applicationName(purpose), connectionTimeoutMillis: 10_000 });
+    const attempt = newClient({ connectionString: url, application_name: applicationName(purpose), connectionTimeoutMillis: 10_000 });
     try {
       await attempt.connect();
     } catch (error) {

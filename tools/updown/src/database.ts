@@ -1,7 +1,7 @@
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { parse as parseConnectionString } from 'pg-connection-string';
 import { ConnectError } from './errors';
-import { maskUrl } from './connection';
+import { maskUrl, newClient } from './connection';
 import { quoteIdent } from './quote';
 
 /** The URL with another database name (same server, user and options). */
@@ -24,7 +24,7 @@ export function databaseName(url: string): string {
 
 /** @internal A short-lived session on the server's maintenance database, always closed (not public: its `pg` types would need @types/pg). */
 export async function withMaintenanceClient<T>(url: string, fn: (client: Client) => Promise<T>, applicationName = 'updown database admin'): Promise<T> {
-  const client = new Client({ connectionString: maintenanceUrl(url), application_name: applicationName });
+  const client = newClient({ connectionString: maintenanceUrl(url), application_name: applicationName });
   try {
     await client.connect();
   } catch (error) {

@@ -1,5 +1,5 @@
-import { Client } from 'pg';
-import { applicationName, maskUrl } from '../connection';
+import type { Client } from 'pg';
+import { applicationName, maskUrl, newClient } from '../connection';
 import { qualify } from '../quote';
 
 export interface TrackingTable {
@@ -27,7 +27,7 @@ async function readTable(client: Client, { schema, table }: TrackingTable): Prom
 
 /** Best effort, read only: whether each tracking table exists and what it holds. Never throws. */
 export async function probeTables(url: string, tables: TrackingTable[]): Promise<Probe> {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, application_name: applicationName('adopt') });
+  const client = newClient({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, application_name: applicationName('adopt') });
   try {
     await client.connect();
     const states: TableState[] = [];

@@ -2,8 +2,7 @@
  * Takes a snapshot of one schema: one catalog query per kind of object (./queries.ts), normalised
  * into plain, sorted data (./types.ts). Reads only.
  */
-import { Client } from 'pg';
-import { maskUrl } from '../connection';
+import { maskUrl, newClient } from '../connection';
 import { ConnectError } from '../errors';
 import { quoteIdent } from '../quote';
 import * as q from './queries';
@@ -149,7 +148,7 @@ export async function snapshotWith(db: Queryable, schema: string, scope?: string
  * search_path is the schema alone, so that names in it print unqualified, the same way every time.
  */
 export async function takeSnapshot(url: string, schema: string): Promise<Snapshot> {
-  const client = new Client({ connectionString: url, application_name: 'updown snapshot' });
+  const client = newClient({ connectionString: url, application_name: 'updown snapshot' });
   try {
     await client.connect();
   } catch (error) {

@@ -2,8 +2,7 @@
  * What seeds are checked against: the rows of every table in the schema (count, primary keys,
  * and a digest of the contents), and a pure comparison of two such observations.
  */
-import { Client } from 'pg';
-import { maskUrl } from '../connection';
+import { maskUrl, newClient } from '../connection';
 import { ConnectError } from '../errors';
 import { qualify, quoteIdent } from '../quote';
 import type { Queryable } from '../schema/snapshot';
@@ -26,7 +25,7 @@ export interface TableRows {
 export type RowSnapshot = Record<string, TableRows>;
 
 export async function takeRowSnapshot(url: string, schema: string): Promise<RowSnapshot> {
-  const client = new Client({ connectionString: url, application_name: 'updown seed verify' });
+  const client = newClient({ connectionString: url, application_name: 'updown seed verify' });
   try {
     await client.connect();
   } catch (error) {

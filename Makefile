@@ -35,6 +35,23 @@ run_root = $(if $(docker_path),$(COMPOSE) run --rm $(PASS_ENV) backend $(1),$(1)
 run_create = $(if $(docker_path),$(COMPOSE) run --rm --no-deps --user "$$(id -u):$$(id -g)" -w /app/apps/backend \
   backend ../../node_modules/.bin/updown $(1),$(run_updown))
 
+comma := ,
+space := $(subst ,, )
+
+# `make test module=NAME`: one package's Jest project. The modules are the packages with a jest.config.ts,
+# each named by its folder (which is also its Jest displayName, what --selectProjects matches).
+TEST_MODULES := $(sort $(notdir $(patsubst %/jest.config.ts,%,$(wildcard tools/*/jest.config.ts apps/*/jest.config.ts))))
+MODULE_FLAG = $(foreach m,$(filter $(TEST_MODULES),$(value module)),--selectProjects $(m))
+# Checked while the Makefile is read, so an unknown module stops make (exit 2) before postgres is started.
+# $(value ...): what the user typed is compared as text, never expanded by make; exactly one word.
+ifneq ($(filter test,$(MAKECMDGOALS)),)
+ifneq ($(value module),)
+ifneq ($(words $(value module))$(filter $(TEST_MODULES),$(value module)),1$(strip $(value module)))
+$(error unknown module=$(value module): the modules are $(subst $(space),$(comma) ,$(TEST_MODULES)) (make test module=NAME))
+endif
+endif
+endif
+
 # Optional flags, quoted.
 STEP_FLAG = $(if $(value step),--step $(call q,step))
 TO_FLAG = $(if $(value to),--to $(call q,to))
@@ -70,8 +87,8 @@ db-ready: deps
 fresh-start: db-ready ## Install everything, then drop the schema's objects, migrate up and seed up
 	$(call run_updown,db fresh)
 
-test: db-ready ## Run every test suite (Jest)
-	$(call run_root,npx jest)
+test: db-ready ## Run every test suite (Jest) [module=backend|updown: that package's only]
+	$(call run_root,npx jest $(MODULE_FLAG))
 
 typecheck: deps ## Type-check every package (tsc --noEmit)
 	$(call run_root,npx tsc -p tsconfig.json --noEmit)

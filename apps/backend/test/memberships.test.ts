@@ -70,7 +70,7 @@ describe('memberships', () => {
 
     // Straight SQL, so that only the database's own type check stands in the way.
     const error = await rejectionOf(
-      db.sequelize.query('INSERT INTO memberships ("userId", "organizationId", role) VALUES ($1, $2, $3)', {
+      db.sequelize.query('INSERT INTO memberships (user_id, organization_id, role) VALUES ($1, $2, $3)', {
         bind: [user.id, organization.id, 'superuser'],
       }),
     );

@@ -27,7 +27,7 @@ describe('seeded data', () => {
       const product = products.find((row) => row.id === seeded.id);
       expect(product).toMatchObject({
         sku: seeded.sku,
-        priceCents: seeded.priceCents,
+        priceCents: seeded.price_cents,
         currency: seeded.currency,
         active: seeded.active,
       });

@@ -216,4 +216,51 @@ describe('Makefile', () => {
     expect(run.slice(0, 3)).toEqual(['compose', 'run', '--rm']);
     expect(run.slice(run.indexOf('backend') + 1)).toEqual(['npx', 'jest']);
   });
+
+  it.each(['backend', 'updown'])('runs `make test module=%s` as that Jest project only, in Docker and on the host', (module) => {
+    const env = cleanEnv({ PATH: `${docker.bin}:${process.env.PATH}` });
+    expect(make(['test', `module=${module}`], env).status).toBe(0);
+    const run = docker.calls().find((c) => c.includes('jest'))!;
+    expect(run.slice(0, 3)).toEqual(['compose', 'run', '--rm']);
+    expect(run.slice(run.indexOf('backend') + 1)).toEqual(['npx', 'jest', '--selectProjects', module]);
+
+    const host = make(['-n', 'test', `module=${module}`, 'DOCKER=0'], env);
+    expect(host.status).toBe(0);
+    expect(host.stdout.trim().split('\n').pop()).toBe(`npx jest --selectProjects ${module}`);
+  });
+
+  it('names a Jest project with each module: --selectProjects NAME lists that package\'s tests and no other', () => {
+    for (const module of ['backend', 'updown']) {
+      const folder = module === 'backend' ? 'apps/backend' : 'tools/updown';
+      const listed = spawnSync('npx', ['jest', '--selectProjects', module, '--listTests'], { cwd: repoRoot, env: cleanEnv(), encoding: 'utf8', timeout: 60_000 });
+      expect({ module, status: listed.status }).toEqual({ module, status: 0 });
+      // One absolute path a line (Jest also says "Running one project: NAME" there).
+      const files = listed.stdout.split('\n').filter((line) => path.isAbsolute(line)).map((file) => path.relative(repoRoot, file));
+      expect(files.length).toBeGreaterThan(0);
+      expect(files.filter((file) => !file.startsWith(`${folder}/test/`))).toEqual([]);
+    }
+  });
+
+  it.each([
+    ['nosuch', 'nosuch'],
+    ['two words', 'backend updown'],
+    ['a pattern', '%'],
+    ['make syntax, never expanded', '$(shell touch /tmp/updown-pwned-module)'],
+  ])('refuses `make test module=` %s with exit 2, naming the modules, before anything starts', (_what, module) => {
+    const env = cleanEnv({ PATH: `${docker.bin}:${process.env.PATH}` });
+    for (const runner of [[], ['DOCKER=0']]) {
+      const result = make(['test', `module=${module}`, ...runner], env);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toContain(`unknown module=${module}: the modules are backend, updown (make test module=NAME)`);
+      expect(result.stdout).toBe('');
+    }
+    expect(docker.calls()).toEqual([]); // not even `docker info`: postgres was never started
+    expect(fs.existsSync('/tmp/updown-pwned-module')).toBe(false);
+  });
+
+  it('runs every project when module= is empty', () => {
+    const env = cleanEnv({ PATH: `${docker.bin}:${process.env.PATH}` });
+    expect(make(['test', 'module='], env).status).toBe(0);
+    expect(docker.calls().find((c) => c.includes('jest'))!.slice(-2)).toEqual(['npx', 'jest']);
+  });
 });

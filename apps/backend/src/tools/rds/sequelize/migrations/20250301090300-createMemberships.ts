@@ -9,14 +9,14 @@ export const up: Migration = async ({ context: { queryInterface } }) => {
       allowNull: false,
       defaultValue: Sequelize.fn('gen_random_uuid'),
     },
-    userId: {
+    user_id: {
       type: DataTypes.UUID,
       allowNull: false,
       references: { model: 'users', key: 'id' },
       onDelete: 'CASCADE',
       onUpdate: 'CASCADE',
     },
-    organizationId: {
+    organization_id: {
       type: DataTypes.UUID,
       allowNull: false,
       references: { model: 'organizations', key: 'id' },
@@ -29,12 +29,12 @@ export const up: Migration = async ({ context: { queryInterface } }) => {
       allowNull: false,
       defaultValue: 'member',
     },
-    createdAt: {
+    created_at: {
       type: DataTypes.DATE,
       allowNull: false,
       defaultValue: Sequelize.fn('now'),
     },
-    updatedAt: {
+    updated_at: {
       type: DataTypes.DATE,
       allowNull: false,
       defaultValue: Sequelize.fn('now'),
@@ -44,7 +44,7 @@ export const up: Migration = async ({ context: { queryInterface } }) => {
   // A user belongs to an organization at most once.
   await queryInterface.addConstraint('memberships', {
     type: 'unique',
-    fields: ['userId', 'organizationId'],
+    fields: ['user_id', 'organization_id'],
     name: 'memberships_user_id_organization_id_key',
   });
 };

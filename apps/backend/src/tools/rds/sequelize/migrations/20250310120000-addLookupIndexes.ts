@@ -5,11 +5,11 @@ const MEMBERSHIPS_ORGANIZATION_INDEX = 'memberships_organization_id_idx';
 const USERS_EMAIL_LOWER_INDEX = 'users_email_lower_key';
 
 export const up: Migration = async ({ context: { queryInterface } }) => {
-  // "List the members of an organization": the (userId, organizationId) unique index
-  // only serves lookups by userId.
+  // "List the members of an organization": the (user_id, organization_id) unique index
+  // only serves lookups by user_id.
   await queryInterface.addIndex('memberships', {
     name: MEMBERSHIPS_ORGANIZATION_INDEX,
-    fields: ['organizationId'],
+    fields: ['organization_id'],
   });
   // Sign-in looks users up by lower(email); it also makes emails unique regardless of case.
   await queryInterface.addIndex('users', {

@@ -20,12 +20,12 @@ export const up: Migration = async ({ context: { queryInterface } }) => {
       allowNull: false,
       defaultValue: '',
     },
-    createdAt: {
+    created_at: {
       type: DataTypes.DATE,
       allowNull: false,
       defaultValue: Sequelize.fn('now'),
     },
-    updatedAt: {
+    updated_at: {
       type: DataTypes.DATE,
       allowNull: false,
       defaultValue: Sequelize.fn('now'),

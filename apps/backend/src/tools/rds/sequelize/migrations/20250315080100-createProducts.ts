@@ -19,7 +19,7 @@ export const up: Migration = async ({ context: { queryInterface } }) => {
       allowNull: false,
     },
     // Money is stored in the currency's minor unit, never as a float.
-    priceCents: {
+    price_cents: {
       type: DataTypes.INTEGER,
       allowNull: false,
     },
@@ -34,12 +34,12 @@ export const up: Migration = async ({ context: { queryInterface } }) => {
       allowNull: false,
       defaultValue: true,
     },
-    createdAt: {
+    created_at: {
       type: DataTypes.DATE,
       allowNull: false,
       defaultValue: Sequelize.fn('now'),
     },
-    updatedAt: {
+    updated_at: {
       type: DataTypes.DATE,
       allowNull: false,
       defaultValue: Sequelize.fn('now'),
@@ -49,8 +49,8 @@ export const up: Migration = async ({ context: { queryInterface } }) => {
   await queryInterface.addConstraint('products', {
     type: 'check',
     name: 'products_price_cents_non_negative',
-    fields: ['priceCents'],
-    where: { priceCents: { [Op.gte]: 0 } },
+    fields: ['price_cents'],
+    where: { price_cents: { [Op.gte]: 0 } },
   });
   await queryInterface.addConstraint('products', {
     type: 'check',

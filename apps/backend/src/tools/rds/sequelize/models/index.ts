@@ -21,7 +21,9 @@ export interface Models {
 
 /**
  * Binds every model to `sequelize` and declares the associations.
- * The schema itself is owned by the migrations: never call `sequelize.sync()`.
+ * The schema itself is owned by the migrations: never call `sequelize.sync()`. Every model is
+ * `underscored`: camelCase attributes (`organizationId`, `createdAt`) over the snake_case columns the
+ * migrations create (`organization_id`, `created_at`); `where` and foreign keys use the attributes.
  */
 export function initModels(sequelize: Sequelize): Models {
   User.initModel(sequelize);

@@ -54,7 +54,9 @@ export class Membership extends Model<InferAttributes<Membership>, InferCreation
         tableName: 'memberships',
         modelName: 'Membership',
         timestamps: true,
-        indexes: [{ name: 'memberships_organization_id_idx', fields: ['organizationId'] }],
+        underscored: true,
+        // Column names: Sequelize sends a model index's fields as written, not through `underscored`.
+        indexes: [{ name: 'memberships_organization_id_idx', fields: ['organization_id'] }],
       },
     );
     return Membership;

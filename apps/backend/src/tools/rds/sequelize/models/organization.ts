@@ -46,7 +46,7 @@ export class Organization extends Model<InferAttributes<Organization>, InferCrea
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,
       },
-      { sequelize, tableName: 'organizations', modelName: 'Organization', timestamps: true },
+      { sequelize, tableName: 'organizations', modelName: 'Organization', timestamps: true, underscored: true },
     );
     return Organization;
   }

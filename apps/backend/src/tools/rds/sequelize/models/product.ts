@@ -49,7 +49,7 @@ export class Product extends Model<InferAttributes<Product>, InferCreationAttrib
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,
       },
-      { sequelize, tableName: 'products', modelName: 'Product', timestamps: true },
+      { sequelize, tableName: 'products', modelName: 'Product', timestamps: true, underscored: true },
     );
     return Product;
   }

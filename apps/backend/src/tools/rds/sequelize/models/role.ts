@@ -33,7 +33,7 @@ export class Role extends Model<InferAttributes<Role>, InferCreationAttributes<R
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,
       },
-      { sequelize, tableName: 'roles', modelName: 'Role', timestamps: true },
+      { sequelize, tableName: 'roles', modelName: 'Role', timestamps: true, underscored: true },
     );
     return Role;
   }

@@ -44,7 +44,7 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,
       },
-      { sequelize, tableName: 'users', modelName: 'User', timestamps: true },
+      { sequelize, tableName: 'users', modelName: 'User', timestamps: true, underscored: true },
     );
     return User;
   }

@@ -3,12 +3,13 @@ import type { Seed } from 'updown';
 /** Reference data: the application needs it everywhere, production included. */
 export const environments = ['development', 'test', 'production'];
 
+/** Rows as the table holds them (column names); created_at and updated_at come from the column defaults. */
 export const PRODUCTS = [
   {
     id: '3a7c5e10-8d2f-4b6a-a1c4-000000000001',
     sku: 'plan-starter-monthly',
     name: 'Starter (monthly)',
-    priceCents: 0,
+    price_cents: 0,
     currency: 'USD',
     active: true,
   },
@@ -16,7 +17,7 @@ export const PRODUCTS = [
     id: '3a7c5e10-8d2f-4b6a-a1c4-000000000002',
     sku: 'plan-pro-monthly',
     name: 'Pro (monthly)',
-    priceCents: 2900,
+    price_cents: 2900,
     currency: 'USD',
     active: true,
   },
@@ -24,7 +25,7 @@ export const PRODUCTS = [
     id: '3a7c5e10-8d2f-4b6a-a1c4-000000000003',
     sku: 'plan-business-monthly',
     name: 'Business (monthly)',
-    priceCents: 9900,
+    price_cents: 9900,
     currency: 'USD',
     active: true,
   },
@@ -32,7 +33,7 @@ export const PRODUCTS = [
     id: '3a7c5e10-8d2f-4b6a-a1c4-000000000004',
     sku: 'plan-legacy-yearly',
     name: 'Legacy (yearly, no longer sold)',
-    priceCents: 19900,
+    price_cents: 19900,
     currency: 'EUR',
     active: false,
   },

@@ -18,7 +18,7 @@ export const up: Seed = async ({ context: { queryInterface } }) => {
       id: ADMIN_USER_ID,
       email: process.env.ADMIN_EMAIL ?? 'admin@example.com',
       name: 'Administrator',
-      passwordHash: null,
+      password_hash: null,
     },
   ]);
   await queryInterface.bulkInsert('organizations', [
@@ -31,8 +31,8 @@ export const up: Seed = async ({ context: { queryInterface } }) => {
   await queryInterface.bulkInsert('memberships', [
     {
       id: ADMIN_MEMBERSHIP_ID,
-      userId: ADMIN_USER_ID,
-      organizationId: ADMIN_ORGANIZATION_ID,
+      user_id: ADMIN_USER_ID,
+      organization_id: ADMIN_ORGANIZATION_ID,
       role: 'owner',
     },
   ]);

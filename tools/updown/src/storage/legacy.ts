@@ -3,19 +3,10 @@ import type { Sequelize, Transaction } from 'sequelize';
 import { CHECKSUM_VERSION } from '../checksum';
 import type { AppliedEntry } from '../plan';
 import { qualify, quoteIdent } from '../quote';
-import { Tracking, type RowState } from './tracking';
+import { Tracking, type RowState, type TrackedRow as Row } from './tracking';
 
 /** updown's own record of each file of a legacy table, keyed by that table and the file's name. */
 export const HISTORY_TABLE = 'updown_history';
-
-interface Row {
-  name: string;
-  applied_at: Date | null;
-  state: RowState | null;
-  checksum: string | null;
-  checksum_version: number | null;
-  source_file: string | null;
-}
 
 /**
  * A sequelize-cli or Umzug stream: the legacy table holds exactly what the old tool writes (the

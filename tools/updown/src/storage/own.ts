@@ -4,16 +4,7 @@ import { CHECKSUM_VERSION } from '../checksum';
 import { UsageError } from '../errors';
 import { normaliseName, type AppliedEntry } from '../plan';
 import { qualify } from '../quote';
-import { Tracking, type RowState } from './tracking';
-
-interface Row {
-  name: string;
-  applied_at: Date | null;
-  state: RowState | null;
-  checksum: string | null;
-  checksum_version: number | null;
-  source_file: string | null;
-}
+import { Tracking, type RowState, type TrackedRow as Row } from './tracking';
 
 /**
  * updown's own format: `SequelizeMeta`/`SequelizeData` with updown's columns beside `name`, and

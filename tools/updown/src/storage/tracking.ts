@@ -16,6 +16,16 @@ export const METADATA_TABLE = 'updown_metadata';
 
 export type RowState = 'applied' | 'failed';
 
+/** What updown keeps of one file, in its own columns (updown's format) or its side table (legacy). */
+export interface TrackedRow {
+  name: string;
+  applied_at: Date | null;
+  state: RowState | null;
+  checksum: string | null;
+  checksum_version: number | null;
+  source_file: string | null;
+}
+
 const UNDEFINED_TABLE = '42P01';
 const isUndefinedTable = (error: unknown) => {
   const e = error as { original?: { code?: string }; code?: string };

@@ -8,7 +8,8 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const fromSource = fs.existsSync(path.join(__dirname, 'src', 'index.ts'));
+// UPDOWN_FROM=dist runs the compiled build in a checkout too (`make bench` measures what users run).
+const fromSource = process.env.UPDOWN_FROM !== 'dist' && fs.existsSync(path.join(__dirname, 'src', 'index.ts'));
 if (fromSource) require('./src/typescript.js').registerTypeScript();
 
 module.exports = function load(name) {

@@ -93,6 +93,7 @@ const SHAPES = {
   updown: 'updown modules (up({ context }))',
   'sequelize-cli': 'sequelize-cli modules (up(queryInterface, Sequelize))',
   umzug: 'Umzug modules (up({ context: queryInterface }))',
+  sql: '.sql files (their statements sent as written)',
 } as const;
 
 function planLine(stream: StreamReport): string {

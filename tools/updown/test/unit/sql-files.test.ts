@@ -189,3 +189,14 @@ describe('create --sql', () => {
     expect(fs.readdirSync(dir)).toEqual(['meta']);
   });
 });
+
+describe('updown.config.ts fields of a sql stream', () => {
+  const { checkSqlLayout } = jest.requireActual<typeof import('../../src/sql/layout')>('../../src/sql/layout');
+  it('refuses them on another format, an unknown tracking, a column without numbered tracking, a malformed environments', () => {
+    expect(() => checkSqlLayout({ tracking: 'numbered' }, 'updown', 'migrations')).toThrow(/migrations.tracking only applies to format 'sql'/);
+    expect(() => checkSqlLayout({ tracking: 'flyway' }, 'sql', 'migrations')).toThrow(/use one of updown, numbered, drizzle/);
+    expect(() => checkSqlLayout({ column: 'name' }, 'sql', 'migrations')).toThrow(/needs tracking: 'numbered'/);
+    expect(() => checkSqlLayout({ environments: { production: '001_roles.sql' } }, 'sql', 'seeds')).toThrow(/map an environment to file names/);
+    expect(() => checkSqlLayout({ tracking: 'numbered', column: 'name', environments: { production: ['001_roles.sql'] } }, 'sql', 'seeds')).not.toThrow();
+  });
+});

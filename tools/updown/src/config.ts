@@ -11,12 +11,14 @@ import {
   type SequelizeProject,
 } from './adopt';
 import { parseDuration } from './duration';
+import { MODULE_FORMATS } from './format';
+import { checkSqlLayout, resolveSqlLayout } from './sql/layout';
 import { UsageError } from './errors';
 import { registerTypeScript } from './typescript';
 import type { Logger, ModuleFormat, RunOptions, StreamConfig, StreamKind, StreamLayout, UpdownConfig } from './types';
 
 export const CONFIG_FILES = UPDOWN_CONFIG_FILES;
-export const MODULE_FORMATS: readonly ModuleFormat[] = ['updown', 'sequelize-cli', 'umzug'];
+export { MODULE_FORMATS };
 export const DEFAULT_LOCK_TIMEOUT = '60s';
 /** PostgreSQL's lock_timeout for each file: long enough for a busy table, short enough not to queue traffic. */
 export const DEFAULT_DDL_LOCK_TIMEOUT = '5s';
@@ -88,7 +90,7 @@ export function parseFormat(value: unknown, where: string): ModuleFormat {
   throw new UsageError(`${where} ${JSON.stringify(value)} is not a module format: use one of ${MODULE_FORMATS.join(', ')}`);
 }
 
-const STREAM_KEYS = ['dir', 'format', 'context', 'table', 'tableSchema', 'tracked', 'noTransaction'];
+const STREAM_KEYS = ['dir', 'format', 'context', 'table', 'tableSchema', 'tracked', 'noTransaction', 'tracking', 'column', 'environments'];
 
 function checkIdentifier(value: unknown, where: string): void {
   if (value === undefined) return;
@@ -118,6 +120,8 @@ function checkStream(stream: unknown, where: string): void {
   if (noTransaction !== undefined && !(Array.isArray(noTransaction) && noTransaction.every((name) => typeof name === 'string'))) {
     throw new UsageError(`${where}.noTransaction must be a list of file names`);
   }
+  checkIdentifier(fields.column, `${where}.column`);
+  checkSqlLayout(fields, format, where);
 }
 
 export function loadConfig(file: string): LoadedConfig {
@@ -275,13 +279,14 @@ export function resolveFrom(
   const config = source.kind === 'updown' ? source.loaded.config : undefined;
   const schema = schemaOf(flags, source, env);
   const seedsDir = seedsOf(source);
+  const dir = streamDir(kind, flags, source, cwd);
   return {
     options: {
       url,
       schema,
       kind,
-      dir: streamDir(kind, flags, source, cwd),
-      layout: streamLayout(kind, source, format),
+      dir,
+      layout: resolveSqlLayout(streamLayout(kind, source, format), dir),
       env: environment(flags, source, env),
       lockTimeoutMs: durationMs('--lock-timeout', flags.lockTimeout ?? (env.UPDOWN_LOCK_TIMEOUT || DEFAULT_LOCK_TIMEOUT)),
       timeouts: {
@@ -294,7 +299,7 @@ export function resolveFrom(
       logger,
     },
     seedsDir,
-    seedsLayout: seedsDir ? streamLayout('seeds', source, format) : undefined,
+    seedsLayout: seedsDir ? resolveSqlLayout(streamLayout('seeds', source, format), seedsDir) : undefined,
     embedded,
     urlSource,
     source,

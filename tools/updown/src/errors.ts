@@ -18,6 +18,8 @@ export interface PgDetails {
   hint?: string;
   position?: number;
   sql?: string;
+  /** A `.sql` file's line that the position falls on (src/sql/failure.ts). */
+  line?: number;
 }
 
 /** What a failed file left behind, as the executor knows it. */
@@ -80,10 +82,10 @@ export class InvalidNameError extends RefusedError {}
 /** Going down through a file that has no `down`. */
 export class IrreversibleMigrationError extends RefusedError {
   constructor(readonly migration: string, readonly file: string) {
-    super(
-      `${file} has no down(): updown will not revert it (nothing was reverted or un-recorded). ` +
-        'Write a down() that undoes its up(), or stop the rollback before it with --to.',
-    );
+    const write = file.endsWith('.sql')
+      ? 'Write its down (a `_down.sql` or `.down.sql` file beside it, or a `-- migrate:down` section; drizzle-kit writes none)'
+      : 'Write a down() that undoes its up()';
+    super(`${file} has no down${file.endsWith('.sql') ? '' : '()'}: updown will not revert it (nothing was reverted or un-recorded). ${write}, or stop the rollback before it with --to.`);
   }
 }
 
@@ -134,6 +136,7 @@ export function pgDetails(error: unknown): PgDetails {
     hint: typeof source.hint === 'string' ? source.hint : undefined,
     position: Number.isFinite(position) ? position : undefined,
     sql: typeof e?.sql === 'string' ? e.sql : typeof source.sql === 'string' ? source.sql : undefined,
+    ...(typeof (e as { fileLine?: unknown })?.fileLine === 'number' ? { line: (e as { fileLine: number }).fileLine } : {}),
   };
 }
 

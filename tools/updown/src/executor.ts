@@ -120,7 +120,7 @@ export class Executor {
           direction: job.direction,
           cause: failure.cause,
           outcome: failure.outcome,
-          hint: hintFor(failure.cause, job.direction) ?? (code === ACTIVE_SQL_TRANSACTION ? 'add `export const transaction = false` to run this file outside a transaction' : undefined),
+          hint: hintFor(failure.cause, job.direction) ?? (code === ACTIVE_SQL_TRANSACTION ? policy.optOut : undefined),
         });
       }
     }

@@ -7,7 +7,7 @@ import { InvalidMigrationError } from './errors';
 import type { MigrationFile } from './plan';
 import type { Migration, MigrationContext, MigrationModule, ModuleFormat, StreamLayout } from './types';
 
-export const MODULE_FORMATS: readonly ModuleFormat[] = ['updown', 'sequelize-cli', 'umzug'];
+export const MODULE_FORMATS: readonly ModuleFormat[] = ['updown', 'sequelize-cli', 'umzug', 'sql'];
 
 type Raw = Record<string, unknown> & { default?: Record<string, unknown> };
 type LegacyFn = (...args: unknown[]) => unknown;
@@ -20,10 +20,14 @@ export interface FormatPolicy {
    * files are new code and are held to `transaction = false` and to awaiting every query.
    */
   legacy: boolean;
+  /** How a file of this format says "run me outside a transaction" (the hint for 25001). */
+  optOut: string;
 }
 
 export function policyOf(format: ModuleFormat): FormatPolicy {
-  return { legacy: format !== 'updown' };
+  // A `.sql` file opts out on its first line; its statements are all awaited, in order, by updown itself.
+  if (format === 'sql') return { legacy: false, optOut: 'put `-- updown:no-transaction` on its first line to run this file outside a transaction' };
+  return { legacy: format !== 'updown', optOut: 'add `export const transaction = false` to run this file outside a transaction' };
 }
 
 /** The `Sequelize` that sequelize-cli passes as second argument: the class, with DataTypes, Op, fn, literal. */
@@ -49,7 +53,7 @@ function pick(raw: Raw, method: string): LegacyFn | undefined {
 }
 
 /** Adapts a loaded sequelize-cli or Umzug file; `layout.context` picks Umzug's context. */
-export function adaptModule(file: MigrationFile, format: Exclude<ModuleFormat, 'updown'>, raw: Raw, layout: StreamLayout = {}): MigrationModule {
+export function adaptModule(file: MigrationFile, format: Exclude<ModuleFormat, 'updown' | 'sql'>, raw: Raw, layout: StreamLayout = {}): MigrationModule {
   const up = pick(raw, 'up');
   const down = pick(raw, 'down');
   const self = raw.default && typeof raw.default.up === 'function' ? raw.default : raw;

@@ -7,6 +7,8 @@ import { parseDuration } from './duration';
 import { InvalidMigrationError, UsageError } from './errors';
 import type { MigrationFile } from './plan';
 import { adaptModule } from './format';
+import { listSqlFiles } from './sql/folder';
+import { importSqlModule, loadSqlModule } from './sql/module';
 import type { MigrationModule, ModuleFormat, StreamLayout } from './types';
 import { registerTypeScript } from './typescript';
 
@@ -32,7 +34,10 @@ function readFolder(dir: string): string[] {
 }
 
 /** The stream's files in name order, with their checksums. Listing never imports a module. */
-export function listFiles(dir: string, format: ModuleFormat = 'updown'): MigrationFile[] {
+export function listFiles(dir: string, layout: StreamLayout | ModuleFormat = 'updown'): MigrationFile[] {
+  const shape: StreamLayout = typeof layout === 'string' ? { format: layout } : layout;
+  const format = shape.format ?? 'updown';
+  if (format === 'sql') return listSqlFiles(dir, shape);
   if (format !== 'updown') return listLegacyFiles(dir);
   return listOwnFiles(dir);
 }
@@ -65,6 +70,7 @@ type Loaded = MigrationModule & { default?: MigrationModule };
 
 /** Imports a CommonJS (or TypeScript) migration or seed and checks that it exports what it must. */
 export function loadModule(file: MigrationFile, layout: StreamLayout = {}): MigrationModule {
+  if (file.sql) return loadSqlModule(file);
   let loaded: Loaded;
   registerTypeScript();
   try {
@@ -87,6 +93,7 @@ const nativeImport = new Function('specifier', 'return import(specifier)') as (s
 
 /** Like loadModule, for every kind of file: ES modules are imported. */
 export async function importModule(file: MigrationFile, layout: StreamLayout = {}): Promise<MigrationModule> {
+  if (file.sql) return importSqlModule(file);
   try {
     return loadModule(file, layout);
   } catch (error) {
@@ -103,7 +110,7 @@ export async function importModule(file: MigrationFile, layout: StreamLayout = {
 
 function checkModule(file: MigrationFile, layout: StreamLayout, loaded: Loaded): MigrationModule {
   const format = layout.format ?? 'updown';
-  if (format !== 'updown') return checkExports(file, adaptModule(file, format, loaded as never, layout));
+  if (format !== 'updown' && format !== 'sql') return checkExports(file, adaptModule(file, format, loaded as never, layout));
   const picked = typeof loaded.up === 'function' || typeof loaded.change === 'function' ? loaded : (loaded.default ?? loaded);
   return checkExports(file, picked.change === undefined ? picked : fromChange(file, picked));
 }

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { CHECKSUM_VERSION } from './checksum';
 import { UntrustedHistoryError, UsageError, type HistoryProblem } from './errors';
+import type { SqlFileInfo } from './sql/types';
 import type { DownOptions, StatusItem, UpOptions } from './types';
 
 export interface MigrationFile {
@@ -14,6 +15,8 @@ export interface MigrationFile {
   path: string;
   /** See checksum.ts. */
   checksum: string;
+  /** `.sql` files only: their down file, drizzle's `when`, configured environments. */
+  sql?: SqlFileInfo;
 }
 
 export interface AppliedEntry {
@@ -30,7 +33,7 @@ export interface AppliedEntry {
 
 /** `--to` may be given with or without the file's extension. */
 export function normaliseName(name: string): string {
-  return name.replace(/\.(ts|js|cjs|mjs|cts|mts)$/, '');
+  return name.replace(/\.(ts|js|cjs|mjs|cts|mts|sql)$/, '');
 }
 
 /**

@@ -90,7 +90,7 @@ export class Stream {
   /** The folder's files, read once per stream (a command does not outlive an edit). */
   files(): MigrationFile[] {
     if (!this.listing) {
-      this.listing = listFiles(this.options.dir, this.options.layout.format);
+      this.listing = listFiles(this.options.dir, this.options.layout);
       this.storage.know(this.listing);
     }
     return this.listing;
@@ -150,7 +150,11 @@ export class Stream {
         const statements: string[] = [];
         const previewable = module.transaction !== false;
         items.push({ name: file.name, direction, previewable, statements });
-        if (!previewable) continue;
+        // A `.sql` file's statements are known without running it.
+        if (!previewable) {
+          statements.push(...((module as { statements?: Partial<Record<Direction, string[]>> }).statements?.[direction] ?? []));
+          continue;
+        }
         const job: FileJob = { file, module, direction, within: transaction, track: false, statements };
         await this.executor.execute(job);
       }

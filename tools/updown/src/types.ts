@@ -1,4 +1,5 @@
 import type { QueryInterface, Sequelize, Transaction } from 'sequelize';
+import type { SqlTracking } from './sql/types';
 
 /** The two streams updown tracks, each in its own folder and tracking table. */
 export type StreamKind = 'migrations' | 'seeds';
@@ -55,9 +56,10 @@ export interface Logger {
 /**
  * How a stream's files are shaped (DESIGN "Module shapes"): updown's own
  * `({ context: { queryInterface, … } })`, sequelize-cli's `up(queryInterface, Sequelize)`, or
- * Umzug's README shape `({ context: queryInterface })` (or `context: sequelize`, see `context`).
+ * Umzug's README shape `({ context: queryInterface })` (or `context: sequelize`, see `context`), or
+ * plain `.sql` files (src/sql/).
  */
-export type ModuleFormat = 'updown' | 'sequelize-cli' | 'umzug';
+export type ModuleFormat = 'updown' | 'sequelize-cli' | 'umzug' | 'sql';
 
 /** How a stream is laid out and tracked, beside its folder. Every field has a default. */
 export interface StreamLayout {
@@ -73,6 +75,12 @@ export interface StreamLayout {
   tracked?: boolean;
   /** `sequelize-cli`/`umzug` formats: file names (with or without extension) that always run outside a transaction. */
   noTransaction?: string[];
+  /** `sql` format: who keeps the history (see SqlTracking); default updown's own, or drizzle's in a drizzle-kit folder. */
+  tracking?: SqlTracking;
+  /** `tracking: 'numbered'`: the column of `table` holding each file's name (default `filename`). */
+  column?: string;
+  /** `sql` format: environments added per file, e.g. `{ production: ['001_roles.sql'] }` (seeds run by environment). */
+  environments?: Record<string, string[]>;
 }
 
 /** Where a stream's files live (relative paths are taken from the config file's folder), and its layout. */

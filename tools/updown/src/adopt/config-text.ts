@@ -12,6 +12,7 @@ const quote = (text: string) => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\
 function value(item: unknown): string {
   if (typeof item === 'string') return quote(item);
   if (Array.isArray(item)) return `[${item.map(value).join(', ')}]`;
+  if (typeof item === 'object' && item !== null) return `{ ${Object.entries(item).map(([key, inner]) => `${/^[A-Za-z_$][\w$]*$/.test(key) ? key : quote(key)}: ${value(inner)}`).join(', ')} }`;
   return String(item);
 }
 

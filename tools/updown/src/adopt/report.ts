@@ -5,7 +5,9 @@ import { maskUrl } from '../connection';
 import { TRACKING_TABLES } from '../storage';
 import type { StreamKind, StreamLayout } from '../types';
 import { configText, type ConfigStream } from './config-text';
+import { NoLayoutError } from './choose';
 import { probeTables, type Probe, type TableState } from './probe';
+import { findSqlLayout, sqlConfigText, sqlPlanLine, sqlStreamState, type SqlFound, type SqlLayoutKind } from './sql';
 
 /** One stream as `adopt` found it. */
 export interface StreamReport {
@@ -28,7 +30,7 @@ export interface StreamReport {
 
 export interface AdoptReport {
   ok: true;
-  layout: ProjectSource['kind'];
+  layout: ProjectSource['kind'] | SqlLayoutKind;
   root: string;
   environment: string;
   environments: string[];
@@ -93,6 +95,7 @@ const SHAPES = {
   updown: 'updown modules (up({ context }))',
   'sequelize-cli': 'sequelize-cli modules (up(queryInterface, Sequelize))',
   umzug: 'Umzug modules (up({ context: queryInterface }))',
+  sql: '.sql files (their statements sent as written)',
 } as const;
 
 function planLine(stream: StreamReport): string {
@@ -139,9 +142,52 @@ function notesOf(source: ProjectSource): string[] {
   return notes;
 }
 
+/** A folder of `.sql` files (src/adopt/sql.ts), reported in the same shape. */
+async function sqlReport(found: SqlFound, flags: CommandFlags, env: NodeJS.ProcessEnv): Promise<AdoptReport> {
+  const schema = schemaOf(flags, { kind: 'flags' }, env);
+  const { url, urlSource } = targetUrl(flags, { kind: 'flags' }, env);
+  const parts = [{ kind: 'migrations' as const, dir: found.dir, layout: found.layout }, ...(found.seeds ? [{ kind: 'seeds' as const, ...found.seeds }] : [])];
+  const streams: StreamReport[] = [];
+  const notes: string[] = [];
+  for (const part of parts) {
+    const state = await sqlStreamState(part, part.kind, schema, url);
+    if (state.note) notes.push(state.note);
+    streams.push({ kind: part.kind, dir: part.dir, exists: true, files: state.files, layout: part.layout, ...(state.tracking ? { tracking: state.tracking } : {}) });
+  }
+  const checked = url !== undefined && notes.length === 0;
+  return {
+    ok: true,
+    layout: found.kind,
+    root: found.root,
+    environment: environment(flags, { kind: 'flags' }, env),
+    environments: [],
+    read: found.read,
+    streams,
+    database: { url: url ? maskUrl(url) : undefined, source: urlSource, checked, note: url ? undefined : 'no database named (--url or DATABASE_URL): the tracking tables were not checked' },
+    plan: [sqlPlanLine(found.kind), ...streams.map(planLine), 'adopt wrote nothing: save the config below as updown.config.ts to run this folder with its history kept'],
+    configText: sqlConfigText(found),
+    notes,
+  };
+}
+
+/** The project's layout, or a folder of `.sql` files when there is no updown or sequelize-cli project. */
+async function readOrSql(flags: CommandFlags, env: NodeJS.ProcessEnv, cwd: string): Promise<ProjectSource | SqlFound> {
+  try {
+    const source = await readSource(flags, env, cwd);
+    if (source.kind !== 'flags' || flags.format) return source;
+    return findSqlLayout(cwd, flags.dir) ?? source;
+  } catch (error) {
+    const found = error instanceof NoLayoutError ? findSqlLayout(cwd) : undefined;
+    if (found) return found;
+    throw error;
+  }
+}
+
 /** What `updown adopt` prints: what it found, what updown will do there, and the equivalent config. Reads only. */
 export async function adoptReport(flags: CommandFlags, env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): Promise<AdoptReport> {
-  const source = await readSource(flags, env, cwd);
+  const read = await readOrSql(flags, env, cwd);
+  if ('root' in read) return sqlReport(read, flags, env);
+  const source = read;
   const schema = schemaOf(flags, source, env);
   const { url, urlSource } = targetUrl(flags, source, env);
   const found = (['migrations', 'seeds'] as const)

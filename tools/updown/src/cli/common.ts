@@ -14,7 +14,7 @@ export function withCommonOptions(command: Command): Command {
     .option('--schema <name>', 'schema for the migrated objects and tracking tables (default: DATABASE_SCHEMA, else public)')
     .option('--dir <path>', "the stream's folder (default: from updown.config.ts)")
     .option('--config <file>', 'updown.config.ts (or a .sequelizerc) to use (default: the nearest one from the current folder upwards)')
-    .option('--format <format>', "the files' module shape: updown, sequelize-cli or umzug (default: the stream's own, else updown)")
+    .option('--format <format>', "the files' module shape: updown, sequelize-cli, umzug or sql (default: the stream's own, else updown)")
     .option('--env <name>', 'environment (default: NODE_ENV, else development)')
     .option('--lock-timeout <duration>', 'how long to wait for another runner, e.g. 30s (default: 60s)')
     .option('--ddl-lock-timeout <duration>', "PostgreSQL lock_timeout for each file (default: 5s; a file may export its own `timeouts`)")

@@ -45,7 +45,7 @@ function errorLines(error: Error): string[] {
   const pg = error instanceof MigrationFailedError ? error.pg : pgDetails((error as { cause?: unknown }).cause);
   if (pg.detail) lines.push(`  detail: ${pg.detail}`);
   if (pg.hint) lines.push(`  hint: ${pg.hint}`);
-  if (pg.sql && pg.position) lines.push(`  at character ${pg.position}:`, ...caret(pg.sql, pg.position));
+  if (pg.sql && pg.position) lines.push(`  at character ${pg.position}${pg.line ? ` (line ${pg.line} of the file)` : ''}:`, ...caret(pg.sql, pg.position));
   else if (pg.sql) lines.push(`  statement: ${pg.sql}`);
   if (!(error instanceof UpdownError) && error.stack) lines.push(pc.dim(error.stack));
   return lines;
@@ -64,6 +64,7 @@ export function errorJson(error: Error): Record<string, unknown> {
     ...(direction ? { direction } : {}),
     ...(pg.code ? { code: pg.code } : {}),
     ...(pg.position ? { position: pg.position } : {}),
+    ...(pg.line ? { line: pg.line } : {}),
   };
 }
 

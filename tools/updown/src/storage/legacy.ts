@@ -8,6 +8,9 @@ import { Tracking, type RowState, type TrackedRow as Row } from './tracking';
 /** updown's own record of each file of a legacy table, keyed by that table and the file's name. */
 export const HISTORY_TABLE = 'updown_history';
 
+/** What the side table keeps of one file. */
+export type HistoryRow = Row;
+
 /**
  * A sequelize-cli or Umzug stream: the legacy table holds exactly what the old tool writes (the
  * applied names, with their extension, and nothing else), so the old tool still reads the history
@@ -15,11 +18,11 @@ export const HISTORY_TABLE = 'updown_history';
  * of a file run outside a transaction) lives in its side table.
  */
 export class LegacyTracking extends Tracking {
-  private readonly table: string;
+  protected readonly table: string;
   private readonly history: string;
   /** The side table's key for this stream: the legacy table, schema-qualified. */
   private readonly key: string;
-  private readonly tableSchema: string;
+  protected readonly tableSchema: string;
 
   constructor(sequelize: Sequelize, schema: string, tableName: string, tableSchema: string) {
     super(sequelize, schema, tableName);
@@ -33,7 +36,7 @@ export class LegacyTracking extends Tracking {
     await this.sequelize.query(
       `${this.schemaAndMetadataDdl()}
        CREATE SCHEMA IF NOT EXISTS ${quoteIdent(this.tableSchema)};
-       CREATE TABLE IF NOT EXISTS ${this.table} (name varchar(255) NOT NULL PRIMARY KEY);
+       ${this.legacyTableDdl()}
        CREATE TABLE IF NOT EXISTS ${this.history} (
          tracking_table text NOT NULL, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(),
          state text NOT NULL DEFAULT 'applied', checksum text, checksum_version smallint, source_file text,
@@ -47,13 +50,47 @@ export class LegacyTracking extends Tracking {
    * a failed mark of its own (a half-applied file the old tool must not see as applied).
    */
   async applied(): Promise<AppliedEntry[]> {
-    const legacy = await this.select<{ name: string }>(`SELECT name FROM ${this.table} ORDER BY name`);
+    const legacy = await this.legacyNames();
     if (legacy.length === 0 && !(await this.hasTable())) return [];
-    const kept = new Map((await this.select<Row>(`SELECT * FROM ${this.history} WHERE tracking_table = $1`, [this.key])).map((row) => [row.name, row]));
+    const kept = new Map((await this.select<HistoryRow>(`SELECT * FROM ${this.history} WHERE tracking_table = $1`, [this.key])).map((row) => [row.name, row]));
     const entries: AppliedEntry[] = legacy.map(({ name }) => this.entry(name, kept.get(name), 'applied'));
     const present = new Set(legacy.map((row) => row.name));
     for (const row of kept.values()) if (row.state === 'failed' && !present.has(row.name)) entries.push(this.entry(row.name, row, 'failed'));
     return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /** The old tool's table as it creates it, when it is not there yet. */
+  protected legacyTableDdl(): string {
+    return `CREATE TABLE IF NOT EXISTS ${this.table} (name varchar(255) NOT NULL PRIMARY KEY);`;
+  }
+
+  /** The applied names, as the old tool reads them. */
+  protected async legacyNames(): Promise<{ name: string }[]> {
+    return this.select<{ name: string }>(`SELECT name FROM ${this.table} ORDER BY name`);
+  }
+
+  /**
+   * The old tool's own write for an applied (or reverted) file, run in one statement with the
+   * side table's: `$2` is the name; `param` binds any other value and returns its placeholder.
+   * Several statements run as the CTEs `legacy0`, `legacy1`, … of that one statement.
+   */
+  protected legacyWrite(applied: boolean, _name: string, _param: (value: unknown) => string): string | string[] {
+    return applied ? `INSERT INTO ${this.table} (name) VALUES ($2) ON CONFLICT (name) DO NOTHING` : `DELETE FROM ${this.table} WHERE name = $2`;
+  }
+
+  private ctes(legacy: string | string[]): string {
+    return (Array.isArray(legacy) ? legacy : [legacy]).map((sql, index) => `legacy${index} AS (${sql})`).join(', ');
+  }
+
+  /** Placeholders after the `count` values a statement binds itself. */
+  private params(count: number): { extra: unknown[]; param: (value: unknown) => string } {
+    const extra: unknown[] = [];
+    return { extra, param: (value) => `$${count + extra.push(value)}` };
+  }
+
+  /** How a checksum reads for a row: the side table's, unless the old tool keeps its own (drizzle's hash). */
+  protected entry(name: string, row: HistoryRow | undefined, state: RowState): AppliedEntry {
+    return this.sideEntry(name, row, state);
   }
 
   private async hasTable(): Promise<boolean> {
@@ -61,7 +98,7 @@ export class LegacyTracking extends Tracking {
     return rows[0]?.found === true;
   }
 
-  private entry(name: string, row: Row | undefined, state: RowState): AppliedEntry {
+  protected sideEntry(name: string, row: HistoryRow | undefined, state: RowState): AppliedEntry {
     return {
       name,
       appliedAt: row?.applied_at ?? undefined,
@@ -75,23 +112,25 @@ export class LegacyTracking extends Tracking {
 
   async record(name: string, state: RowState, transaction: Transaction | null): Promise<void> {
     const file = this.files.get(name);
-    const applied = state === 'applied';
+    const { extra, param } = this.params(6);
+    const legacy = this.legacyWrite(state === 'applied', name, param);
     // One round trip: the legacy row (applied only) and the side row, in the file's transaction.
     await this.write(
-      `WITH legacy AS (
-         ${applied ? `INSERT INTO ${this.table} (name) VALUES ($2) ON CONFLICT (name) DO NOTHING` : `DELETE FROM ${this.table} WHERE name = $2`})
+      `WITH ${this.ctes(legacy)}
        INSERT INTO ${this.history} (tracking_table, name, state, checksum, checksum_version, source_file) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (tracking_table, name) DO UPDATE SET applied_at = now(), state = EXCLUDED.state, checksum = EXCLUDED.checksum,
          checksum_version = EXCLUDED.checksum_version, source_file = EXCLUDED.source_file`,
-      [this.key, name, state, file?.checksum ?? null, file ? CHECKSUM_VERSION : null, file ? path.basename(file.path) : null],
+      [this.key, name, state, file?.checksum ?? null, file ? CHECKSUM_VERSION : null, file ? path.basename(file.path) : null, ...extra],
       transaction,
     );
   }
 
   async forget(name: string, transaction: Transaction | null): Promise<void> {
+    const { extra, param } = this.params(2);
+    const legacy = this.legacyWrite(false, name, param);
     await this.write(
-      `WITH legacy AS (DELETE FROM ${this.table} WHERE name = $2) DELETE FROM ${this.history} WHERE tracking_table = $1 AND name = $2`,
-      [this.key, name],
+      `WITH ${this.ctes(legacy)} DELETE FROM ${this.history} WHERE tracking_table = $1 AND name = $2`,
+      [this.key, name, ...extra],
       transaction,
     );
   }

@@ -27,7 +27,15 @@ function shorten(root: string): (line: string) => string {
 
 /** The report for people: what was found, what updown will do, the equivalent config. */
 export function adoptLines(report: AdoptReport): string[] {
-  const title = report.layout === 'sequelize-cli' ? 'sequelize-cli project' : report.layout === 'updown' ? 'updown project' : 'folder';
+  const titles: Record<string, string> = {
+    'sequelize-cli': 'sequelize-cli project',
+    updown: 'updown project',
+    'drizzle-kit': 'drizzle-kit project',
+    'numbered-sql': 'numbered SQL folder in',
+    'sql-pairs': 'SQL up/down pairs in',
+    'sql-sections': 'SQL files with migrate:up/down sections in',
+  };
+  const title = titles[report.layout] ?? 'folder';
   const environments = report.environments.length ? `; the config has ${report.environments.join(', ')}` : '';
   return [
     `${title} ${report.root} (environment ${report.environment}${environments})`,

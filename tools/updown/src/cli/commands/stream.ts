@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { down, redo, repair, runOne, status, up } from '../../api';
 import { resolveDir } from '../../config';
 import { createFile } from '../../create';
+import { createSqlFiles } from '../../sql/numbering';
 import type { RunResult, StreamKind } from '../../types';
 import { action, positiveInteger, withCommonOptions, type GlobalFlags } from '../common';
 import { EXIT, exitCodeOf } from '../exit-codes';
@@ -108,9 +109,15 @@ export function streamCommands(parent: Command, kind: StreamKind, io: Io, state:
   withCommonOptions(parent.command('create').argument('<name>', 'camelCase name, e.g. addStripeCustomerIdToOrganizations'))
     .description(`write a new timestamped ${noun} file from the template`)
     .option('--change', 'a reversible `change` (down derived from it) instead of up and down')
+    .option('--sql', "plain .sql files (the up and its down), numbered the way the folder's files are")
     .action(
-      action<GlobalFlags & { change?: boolean }>(io, state, async (flags, printer, [name]) => {
-        printer.created(createFile({ dir: resolveDir(kind, flags), name, kind, change: flags.change }));
+      action<GlobalFlags & { change?: boolean; sql?: boolean }>(io, state, async (flags, printer, [name]) => {
+        if (flags.sql) {
+          const files = createSqlFiles({ dir: resolveDir(kind, flags), name, kind });
+          // One JSON document for the pair: `file` as for any create, `files` with the down.
+          if (printer.json) io.stdout(`${JSON.stringify({ ok: true, file: files[0], files })}\n`);
+          else for (const file of files) printer.created(file);
+        } else printer.created(createFile({ dir: resolveDir(kind, flags), name, kind, change: flags.change }));
         return EXIT.ok;
       }),
     );

@@ -153,6 +153,7 @@ export async function connect(options: ConnectOptions): Promise<Sequelize> {
 type PgClient = import('pg').Client;
 
 /**
+ * @internal
  * The one place a plain pg client is made. pg is loaded on first use: commands that connect to
  * nothing (`--version`, `--help`, `create`) do not pay for it.
  */
@@ -162,7 +163,7 @@ export function newClient(config: import('pg').ClientConfig): PgClient {
   return new Client(config);
 }
 
-/** One plain pg connection for `fn` (reading, no Sequelize), always closed; the same retries as `connect`. */
+/** @internal One plain pg connection for `fn` (reading, no Sequelize), always closed; the same retries as `connect`. */
 export async function withClient<T>(url: string, purpose: string, fn: (client: PgClient) => Promise<T>): Promise<T> {
   const client = await withConnectRetries(url, async () => {
     const attempt = newClient({ connectionString: url, application_name: applicationName(purpose), connectionTimeoutMillis: 10_000 });

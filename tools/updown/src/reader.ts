@@ -24,7 +24,7 @@ function readingAdapter(client: { query(sql: string, values?: unknown[]): Promis
 
 /** The files and rows of a stream, read only: no lock, nothing created. */
 export async function readHistory(options: RunOptions, kind: StreamKind, dir: string, layout: StreamLayout = options.layout ?? {}): Promise<StreamHistory> {
-  const files = listFiles(dir, layout.format);
+  const files = listFiles(dir, layout);
   return withClient(options.url, `${kind} status`, async (client) => {
     const tracking = createTracking(readingAdapter(client), options.schema, kind, layout);
     tracking.know(files);

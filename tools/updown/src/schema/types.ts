@@ -10,8 +10,9 @@ export interface Column {
   nullable: boolean;
   default?: string;
   identity?: 'always' | 'by default';
-  /** The expression of a `GENERATED ALWAYS AS (…) STORED` column. */
+  /** The expression of a `GENERATED ALWAYS AS (…)` column: STORED, or VIRTUAL (`virtual`, PostgreSQL 18). */
   generated?: string;
+  virtual?: true;
   /** Only when it differs from the type's default collation. */
   collation?: string;
 }
@@ -92,6 +93,8 @@ export interface Trigger {
 export interface Extension {
   version: string;
   schema: string;
+  /** The version CREATE EXTENSION installs on this server, when it has the extension's control file. */
+  defaultVersion?: string;
 }
 
 export interface Comment {

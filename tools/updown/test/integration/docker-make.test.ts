@@ -130,7 +130,7 @@ describe('Makefile', () => {
   it('lists every target with a description in `make help` (the default goal)', () => {
     const targets = [
       'help', 'fresh-start', 'test', 'typecheck', 'migrate-up', 'migrate-down', 'migrate-status', 'migrate-redo',
-      'seed-up', 'seed-down', 'seed-status', 'create-migration', 'create-seed', 'db-fresh', 'db-drop', 'print-runner',
+      'seed-up', 'seed-down', 'seed-status', 'create-migration', 'create-seed', 'db-fresh', 'db-drop', 'print-runner', 'test-pg-versions',
     ];
     for (const args of [['help'], []]) {
       const result = make(args, cleanEnv());

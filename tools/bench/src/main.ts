@@ -6,7 +6,7 @@
  * Flags (or environment): --n 300,1000 (BENCH_N), --runs 5 (BENCH_RUNS), --runs-large 3
  * (BENCH_RUNS_LARGE: runs for N ≥ 1000), --tools updown,knex (BENCH_TOOLS: only these, the floors
  * always), --no-profile (BENCH_PROFILE=0), --out FILE, --max-load L (BENCH_MAX_LOAD: before each run,
- * wait up to 5 minutes for the 1-minute load average to drop below L), --verify-max-n 300
+ * wait up to 5 minutes for the 1-minute load average to drop below L), --verify-max-n 1000
  * (BENCH_VERIFY_MAX_N: `migrate verify --all` is timed in the first run of each N up to this; 0: never).
  */
 import { spawnSync } from 'node:child_process';
@@ -69,7 +69,7 @@ function parseOptions(argv: string[]): Options {
     tools: tools ? tools.split(',').map((t) => t.trim()) : undefined,
     profile: !argv.includes('--no-profile') && process.env.BENCH_PROFILE !== '0',
     out: path.resolve(flag('--out') ?? path.join(benchDir, 'results/latest.json')),
-    verifyMaxN: Number(flag('--verify-max-n') ?? process.env.BENCH_VERIFY_MAX_N ?? 300),
+    verifyMaxN: Number(flag('--verify-max-n') ?? process.env.BENCH_VERIFY_MAX_N ?? 1000),
     maxLoad: maxLoad ? Number(maxLoad) : undefined,
   };
 }
@@ -113,7 +113,8 @@ async function measureN(server: BenchServer, tools: Tool[], n: number, options: 
   const runs: RunFigures[] = [];
   for (let r = 1; r <= count; r++) {
     await waitForQuiet(options.maxLoad);
-    const figures = await runOnce(server, prepared, work, r - 1, verify && r === 1 && n <= options.verifyMaxN);
+    const inRun = prepared.filter(({ tool }) => n < 1000 || tool.largeRuns === undefined || r <= tool.largeRuns);
+    const figures = await runOnce(server, inRun, work, r - 1, verify && r === 1 && n <= options.verifyMaxN);
     runs.push(figures);
     console.log(runLine(n, r, count, figures));
   }

@@ -23,6 +23,8 @@ export interface ToolSummary {
   ratioSingle: Partial<Record<Step, number>>;
   /** Largest max RSS over every step and run, MB. */
   peakMb: number;
+  /** Runs the tool took part in (fewer than the N's runs for a tool with `largeRuns`). */
+  runs: number;
 }
 
 const STEPS_SHOWN: Step[] = ['up', 'status', 'upAgain', 'down'];
@@ -33,7 +35,7 @@ function ratioTo(runs: RunFigures[], key: string, floorKey: string, step: Step):
 
 export function summarize(tools: Tool[], runs: RunFigures[]): ToolSummary[] {
   return tools.map((tool) => {
-    const passes = runs.map((run) => run.tools[tool.key]);
+    const passes = runs.map((run) => run.tools[tool.key]).filter((pass) => pass !== undefined);
     const each = (f: (step: Step) => number) => Object.fromEntries(STEPS_SHOWN.map((s) => [s, f(s)])) as Record<Step, number>;
     return {
       key: tool.key,
@@ -44,6 +46,7 @@ export function summarize(tools: Tool[], runs: RunFigures[]): ToolSummary[] {
       ms: each((step) => median(passes.map((pass) => pass?.ms[step] ?? NaN))),
       ratio: each((step) => ratioTo(runs, tool.key, 'floor', step)),
       ratioSingle: each((step) => ratioTo(runs, tool.key, 'floor-single', step)),
+      runs: passes.length,
       peakMb: Math.max(...passes.flatMap((pass) => Object.values(pass?.rssMb ?? {}).map((mb) => mb ?? NaN)).filter(Number.isFinite)),
     };
   });
@@ -51,7 +54,12 @@ export function summarize(tools: Tool[], runs: RunFigures[]): ToolSummary[] {
 
 const x = (ratio: number | undefined) => (ratio === undefined || !Number.isFinite(ratio) ? '—' : `${ratio.toFixed(2)}×`);
 const bold = (s: ToolSummary, text: string) => (s.key.startsWith('updown') ? `**${text}**` : text);
-const failedRow = (s: ToolSummary, width: number) => [bold(s, s.label), ...Array(width).fill('FAILED')];
+/** The tool's name, with its run count when it ran in fewer runs than the others. */
+const name = (s: ToolSummary, all: ToolSummary[]) => {
+  const most = Math.max(...all.map((t) => t.runs));
+  return bold(s, s.runs < most ? `${s.label} (${s.runs} run${s.runs === 1 ? '' : 's'})` : s.label);
+};
+const failedRow = (s: ToolSummary, width: number) => [bold(s, s.label), ...Array<string>(width).fill('FAILED')];
 
 /** Default modes, against the per-file floor: the issue's table, fastest `up` first. */
 export function defaultTable(summaries: ToolSummary[]): string {
@@ -61,7 +69,7 @@ export function defaultTable(summaries: ToolSummary[]): string {
     rows.map((s) =>
       s.failures.length
         ? [...failedRow(s, 3), s.commits]
-        : [bold(s, s.label), bold(s, x(s.ratio.up)), bold(s, x(s.ratio.down)), bold(s, x(s.ratio.status)), s.commits === 'batch' ? 'once per batch' : 'per file'],
+        : [name(s, summaries), bold(s, x(s.ratio.up)), bold(s, x(s.ratio.down)), bold(s, x(s.ratio.status)), s.commits === 'batch' ? 'once per batch' : 'per file'],
     ),
   );
 }
@@ -71,7 +79,7 @@ export function singleTable(summaries: ToolSummary[]): string {
   const rows = summaries.filter((s) => !s.floor && s.commits === 'batch');
   return grid(
     ['tool (one transaction)', 'up', 'down --all'],
-    rows.map((s) => (s.failures.length ? failedRow(s, 2) : [bold(s, s.label), bold(s, x(s.ratioSingle.up)), bold(s, x(s.ratioSingle.down))])),
+    rows.map((s) => (s.failures.length ? failedRow(s, 2) : [name(s, summaries), bold(s, x(s.ratioSingle.up)), bold(s, x(s.ratioSingle.down))])),
   );
 }
 
@@ -80,7 +88,7 @@ export function millisecondsTable(summaries: ToolSummary[]): string {
   const ms = (value: number | undefined) => (value === undefined || !Number.isFinite(value) ? '—' : fmt(value));
   return grid(
     ['tool', 'up ms', 'status ms', 'up, nothing pending ms', 'down --all ms', 'peak MB'],
-    summaries.map((s) => [s.label, ms(s.ms.up), ms(s.ms.status), ms(s.ms.upAgain), ms(s.ms.down), fmt(s.peakMb)]),
+    summaries.map((s) => [name(s, summaries), ms(s.ms.up), ms(s.ms.status), ms(s.ms.upAgain), ms(s.ms.down), fmt(s.peakMb)]),
   );
 }
 

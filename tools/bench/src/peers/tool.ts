@@ -31,6 +31,11 @@ export interface Tool {
   floor?: boolean;
   /** The table the tool keeps its history in (schema public): checked after every step. */
   trackingTable: string;
+  /**
+   * At most this many runs at N ≥ 1000 (the first ones), for a tool so slow there that more runs
+   * would not fit `make bench`'s time and would not change its place in the table.
+   */
+  largeRuns?: number;
   /** Run on the fresh database before `up`, untimed (the floor's tracking table). */
   setupSql?: string;
   /** Writes the tool's project into `dir` and returns the process of each step it offers. */

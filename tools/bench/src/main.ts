@@ -1,33 +1,47 @@
 /**
- * `make bench` (node tools/bench/bench.js): generates N migrations, measures updown's commands
- * and test-database provisioning as whole processes against the psql floor on the same server,
- * prints medians, run-by-run ratios and the issue's targets, and writes results/latest.json.
+ * `make bench` (node tools/bench/bench.js): generates one workload of N migrations, runs updown, its
+ * peers and the psql floors on it run by run, checks every tool's schema after every step, and prints
+ * the sections below (each a title, a text and its JSON), then writes results/latest.json.
  *
  * Flags (or environment): --n 300,1000 (BENCH_N), --runs 5 (BENCH_RUNS), --runs-large 3
- * (BENCH_RUNS_LARGE: runs for N ≥ 1000), --no-profile (BENCH_PROFILE=0), --out FILE, --max-load L
- * (BENCH_MAX_LOAD: before each run, wait up to 5 minutes for the 1-minute load average to drop below L;
- * the machine may be shared), --verify-max-n 1000 (BENCH_VERIFY_MAX_N: `migrate verify --all` is timed in
- * the first run of each N up to this; 0: never).
+ * (BENCH_RUNS_LARGE: runs for N ≥ 1000), --tools updown,knex (BENCH_TOOLS: only these, the floors
+ * always), --no-profile (BENCH_PROFILE=0), --out FILE, --max-load L (BENCH_MAX_LOAD: before each run,
+ * wait up to 5 minutes for the 1-minute load average to drop below L), --verify-max-n 1000
+ * (BENCH_VERIFY_MAX_N: `migrate verify --all` is timed in the first run of each N up to this; 0: never).
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { generate } from './generate';
+import { dropBackend, prepareBackend } from './fixed-cost';
+import { workload, type Workload } from './generate';
 import { exitsZero, median, run } from './measure';
+import { allTools, type Tool } from './peers';
+import { hasSingleTransaction, UPDOWN_BIN, updownDir } from './peers/updown';
 import { describeProfile, profile, type Profile } from './profile';
 import { fmt, linesFor, table, type Line } from './report';
-import { runOnce, type RunFigures, type Tools, type Workload } from './scenario';
-import { openServer } from './server';
+import { defaultTable, failureLines, millisecondsTable, singleTable, summarize } from './report-peers';
+import { runOnce, type Prepared, type RunFigures } from './scenario';
+import { BENCH_DATABASE_SETTINGS, openServer, type BenchServer } from './server';
+import { targets, targetsTable, type PerN } from './targets';
 
 interface Options {
   ns: number[];
   runs: number;
   runsLarge: number;
+  tools?: string[];
   profile: boolean;
   out: string;
   maxLoad?: number;
   verifyMaxN: number;
+}
+
+/** One part of the report: printed as `## title` + text, stored in the JSON under `name`. */
+interface Section {
+  name: string;
+  title: string;
+  text: string;
+  json: unknown;
 }
 
 const repoRoot = path.resolve(__dirname, '../../..');
@@ -43,17 +57,20 @@ function parseOptions(argv: string[]): Options {
     if (!Number.isInteger(value) || value < 1) throw new Error(`${what}: "${text}" is not a whole number ≥ 1`);
     return value;
   };
-  const known = new Set(['--n', '--runs', '--runs-large', '--out', '--max-load', '--verify-max-n', '--no-profile']);
+  const known = new Set(['--n', '--runs', '--runs-large', '--tools', '--out', '--max-load', '--verify-max-n', '--no-profile']);
   const unknown = argv.filter((arg, i) => arg.startsWith('--') && !known.has(arg) && !known.has(argv[i - 1]));
   if (unknown.length) throw new Error(`unknown flag ${unknown[0]}; flags: ${[...known].join(' ')}`);
+  const tools = flag('--tools') ?? process.env.BENCH_TOOLS;
+  const maxLoad = flag('--max-load') ?? process.env.BENCH_MAX_LOAD;
   return {
     ns: (flag('--n') ?? process.env.BENCH_N ?? '300,1000').split(',').map((n) => positive(n.trim(), '--n / BENCH_N')),
     runs: positive(flag('--runs') ?? process.env.BENCH_RUNS ?? '5', '--runs / BENCH_RUNS'),
     runsLarge: positive(flag('--runs-large') ?? process.env.BENCH_RUNS_LARGE ?? '3', '--runs-large / BENCH_RUNS_LARGE'),
+    tools: tools ? tools.split(',').map((t) => t.trim()) : undefined,
     profile: !argv.includes('--no-profile') && process.env.BENCH_PROFILE !== '0',
     out: path.resolve(flag('--out') ?? path.join(benchDir, 'results/latest.json')),
     verifyMaxN: Number(flag('--verify-max-n') ?? process.env.BENCH_VERIFY_MAX_N ?? 1000),
-    maxLoad: (flag('--max-load') ?? process.env.BENCH_MAX_LOAD) ? Number(flag('--max-load') ?? process.env.BENCH_MAX_LOAD) : undefined,
+    maxLoad: maxLoad ? Number(maxLoad) : undefined,
   };
 }
 
@@ -79,111 +96,126 @@ async function waitForQuiet(maxLoad: number | undefined): Promise<void> {
   while (os.loadavg()[0] >= maxLoad && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 5_000));
 }
 
+function runLine(n: number, r: number, count: number, figures: RunFigures): string {
+  const tools = Object.entries(figures.tools).map(([key, t]) =>
+    t.failed ? `${key} FAILED` : `${key} ${fmt(t.ms.up)}/${fmt(t.ms.status)}/${fmt(t.ms.down)}`,
+  );
+  return `N=${n} run ${r}/${count} (up/status/down ms): ${tools.join(', ')}; node -e 0 ${fmt(figures.fixed.node)}; load ${load()}`;
+}
+
+/** Every run at one N: the workload written in each tool's shape, then the runs. */
+async function measureN(server: BenchServer, tools: Tool[], n: number, options: Options, verify: boolean): Promise<PerN & { work: Workload }> {
+  const work = workload(path.join(benchDir, '.generated'), n);
+  const prepared: Prepared[] = tools.map((tool) => ({ tool, project: tool.prepare(work, path.join(work.root, tool.key)) }));
+  // Warm-up (not counted): file cache, and updown's transpile cache for the engine and the migrations.
+  run(process.execPath, [UPDOWN_BIN, 'migrate', 'status', '--dir', updownDir(work.root), '--url', server.urlFor('postgres')], { cwd: repoRoot });
+  const count = n >= 1000 ? options.runsLarge : options.runs;
+  const runs: RunFigures[] = [];
+  for (let r = 1; r <= count; r++) {
+    await waitForQuiet(options.maxLoad);
+    const inRun = prepared.filter(({ tool }) => n < 1000 || tool.largeRuns === undefined || r <= tool.largeRuns);
+    const figures = await runOnce(server, inRun, work, r - 1, verify && r === 1 && n <= options.verifyMaxN);
+    runs.push(figures);
+    console.log(runLine(n, r, count, figures));
+  }
+  return { n, runs, summaries: summarize(tools, runs), work };
+}
+
+function toolSections(perN: PerN[]): Section[] {
+  return perN.map(({ n, runs, summaries }) => ({
+    name: `tools_${n}`,
+    title: `N=${n}: updown and its peers against the psql floor (${runs.length} runs; ratio = median of run-by-run tool ÷ floor)`,
+    text: [
+      'Default modes, against psql with a BEGIN/COMMIT and a tracking insert per migration:',
+      defaultTable(summaries),
+      '',
+      'Everything in one transaction, against psql --single-transaction:',
+      singleTable(summaries),
+      '',
+      'Medians:',
+      millisecondsTable(summaries),
+      ...failureLines(n, summaries),
+    ].join('\n'),
+    json: summaries,
+  }));
+}
+
+/** Issue 5's lines (updown against the floor, test databases, verify) with verify's growth. */
+function updownSection(perN: PerN[], verifyNote: string): Section {
+  const lines: Line[] = perN.flatMap(({ n, runs }) => linesFor(n, runs, n === 300, verifyNote).map((line) => ({ ...line, figure: `N=${n} ${line.figure}` })));
+  const verifyOf = (at: PerN) => median(at.runs.filter((r) => r.verify !== undefined).map((r) => r.verify!));
+  if (perN.length > 1) {
+    const [small, large] = [perN[0], perN[perN.length - 1]];
+    const growth = verifyOf(large) / verifyOf(small);
+    if (Number.isFinite(growth)) {
+      lines.push({ figure: `migrate verify --all, N=${large.n} vs N=${small.n}`, value: growth, unit: '×', target: '≤ 3.6×', met: growth <= 3.6 });
+    }
+  }
+  return { name: 'updown', title: 'updown against the floor, and its test databases (issue 5)', text: table(lines), json: lines };
+}
+
 export async function main(argv: string[]): Promise<number> {
   const options = parseOptions(argv);
-  const updownBin = path.join(repoRoot, 'tools/updown/bin/updown.js');
-  const tools: Tools = {
-    repoRoot,
-    updown: [process.execPath, updownBin],
-    psql: findPsql(),
-    // Commander answers `migrate verify --help` with the parent's help (exit 0) while verify does not exist.
-    verify: exitsZero(process.execPath, [updownBin, 'migrate', 'verify', '--help'], repoRoot, 'Usage: updown migrate verify'),
-  };
-  const verifyNote = tools.verify
-    ? `not timed for N > ${options.verifyMaxN} (BENCH_VERIFY_MAX_N)`
-    : 'skipped: `updown migrate verify --help` does not show verify (not built yet)';
+  const psql = findPsql();
+  // Commander answers `migrate verify --help` with the parent's help (exit 0) while verify does not exist.
+  const verify = exitsZero(process.execPath, [UPDOWN_BIN, 'migrate', 'verify', '--help'], repoRoot, 'Usage: updown migrate verify');
+  const singleTransaction = hasSingleTransaction();
+  const tools = allTools({ psql, singleTransaction }).filter((t) => !options.tools || t.floor || options.tools.includes(t.key));
+  const verifyNote = !verify
+    ? 'skipped: `updown migrate verify --help` does not show verify'
+    : options.verifyMaxN > 0 ? `not timed for N > ${options.verifyMaxN} (BENCH_VERIFY_MAX_N)` : 'not timed (BENCH_VERIFY_MAX_N=0)';
   const loadBefore = load();
   const engine = engineState();
   console.log(`engine: ${engine.commit}${engine.changed.length ? ` + ${engine.changed.length} changed file(s) in tools/updown` : ''}`);
+  console.log(`tools: ${tools.map((t) => t.label).join('; ')}${singleTransaction ? '' : ' (updown has no --single-transaction yet: its row is left out)'}`);
   const server = await openServer(repoRoot, (message) => console.log(message));
-  console.log(`server: ${server.label}; PostgreSQL ${server.settings.server_version}, fsync ${server.settings.fsync}, synchronous_commit ${server.settings.synchronous_commit}`);
-  console.log(`floor: ${tools.psql ?? 'unavailable (no psql found): ratios are blank'}; ${os.cpus().length} CPUs; load average ${loadBefore}`);
+  const sessionSettings = Object.entries(BENCH_DATABASE_SETTINGS).map(([k, v]) => `${k}=${v}`).join(', ');
+  console.log(`server: ${server.label}; PostgreSQL ${server.settings.server_version}, fsync ${server.settings.fsync}; every bench database: ${sessionSettings}`);
+  console.log(`floor: ${psql ?? 'unavailable (no psql found): ratios are blank'}; ${os.cpus().length} CPUs; load average ${loadBefore}`);
 
-  const results: Record<number, { runs: RunFigures[]; lines: Line[] }> = {};
+  const perN: PerN[] = [];
   let profiled: Profile | undefined;
   try {
-    for (const n of options.ns) {
-      const generated = generate(path.join(benchDir, '.generated'), n);
-      const work: Workload = {
-        n,
-        dir: generated.dir,
-        upSqlFile: `${generated.dir}.floor-up.sql`,
-        downSqlFile: `${generated.dir}.floor-down.sql`,
-        setupSql: generated.setupSql,
-        tables: generated.tables,
-      };
-      fs.writeFileSync(work.upSqlFile, generated.upSql);
-      fs.writeFileSync(work.downSqlFile, generated.downSql);
-      // Warm-up (not counted): file cache, and updown's transpile cache for the engine and the migrations.
-      run(process.execPath, [updownBin, 'migrate', 'status', '--dir', work.dir, '--url', server.urlFor('postgres')], { cwd: repoRoot });
-      const count = n >= 1000 ? options.runsLarge : options.runs;
-      const runs: RunFigures[] = [];
-      for (let r = 1; r <= count; r++) {
+    await prepareBackend(server);
+    for (const n of [...options.ns].sort((a, b) => a - b)) {
+      const { work, ...measured } = await measureN(server, tools, n, options, verify);
+      perN.push(measured);
+      if (options.profile && !profiled) {
         await waitForQuiet(options.maxLoad);
-        const figures = await runOnce(server, tools, work, r === 1 && n <= options.verifyMaxN);
-        runs.push(figures);
-        console.log(
-          `N=${n} run ${r}/${count}: up ${fmt(figures.up)} ms (floor ${fmt(figures.floorUp)}), status ${fmt(figures.status)} (${fmt(figures.floorStatus)}), ` +
-            `down ${fmt(figures.down)} (${fmt(figures.floorDown)}), ${figures.verify ? `verify ${fmt(figures.verify)}, ` : ''}clone ${fmt(figures.clone)}, reset ${fmt(figures.reset)}, load ${load()}`,
-        );
+        profiled = await profile(server, work, options.runs);
       }
-      results[n] = { runs, lines: linesFor(n, runs, n === 300, verifyNote) };
-      if (options.profile && !profiled) await waitForQuiet(options.maxLoad);
-      if (options.profile && !profiled) profiled = await profile(server, tools, work, options.runs);
     }
   } finally {
+    await dropBackend(server).catch(() => undefined);
     await server.close();
   }
 
-  const extra: Line[] = [];
-  const big = results[1000];
-  if (big) {
-    const memory = big.lines.find((line) => line.unit === 'MB')!;
-    memory.target = '≤ 200 MB';
-    memory.met = memory.value <= 200;
-  }
-  const ns = options.ns.filter((n) => results[n]).sort((a, b) => a - b);
-  if (ns.length > 1) {
-    const [small, large] = [ns[0], ns[ns.length - 1]];
-    const growth = median(results[large].runs.map((r) => r.up)) / median(results[small].runs.map((r) => r.up));
-    const linear = large / small;
-    const isTarget = small === 300 && large === 1000;
-    extra.push({
-      figure: `migrate up, N=${large} vs N=${small}`,
-      value: growth,
-      unit: '×',
-      ...(isTarget ? { target: '≤ 3.6× (linear: 3.33×)', met: growth <= 3.6 } : { note: `linear: ${linear.toFixed(2)}×` }),
-    });
-    const verifyOf = (n: number) => median(results[n].runs.filter((r) => r.verify !== undefined).map((r) => r.verify!));
-    const verifyGrowth = verifyOf(large) / verifyOf(small);
-    if (Number.isFinite(verifyGrowth)) {
-      extra.push({
-        figure: `migrate verify --all, N=${large} vs N=${small}`,
-        value: verifyGrowth,
-        unit: '×',
-        ...(isTarget ? { target: '≤ 3.6× (linear: 3.33×)', met: verifyGrowth <= 3.6 } : { note: `linear: ${linear.toFixed(2)}×` }),
-      });
-    }
-  }
-
-  const lines = [...ns.flatMap((n) => results[n].lines.map((line) => ({ ...line, figure: `N=${n} ${line.figure}` }))), ...extra];
   const loadAfter = load();
-  console.log(`\nload average before ${loadBefore}, after ${loadAfter} (1, 5, 15 min)\n`);
-  console.log(table(lines));
-  if (profiled) console.log(`\n${describeProfile(profiled)}`);
+  const verdicts = targets(perN);
+  const sections: Section[] = [
+    ...toolSections(perN),
+    { name: 'targets', title: 'Targets (issue 9)', text: targetsTable(verdicts), json: verdicts },
+    updownSection(perN, verifyNote),
+    ...(profiled ? [{ name: 'profile', title: 'Where the time goes', text: describeProfile(profiled), json: profiled }] : []),
+  ];
+  console.log(`\nload average before ${loadBefore}, after ${loadAfter} (1, 5, 15 min); ${os.cpus().length} CPUs\n`);
+  for (const section of sections) console.log(`## ${section.title}\n\n${section.text}\n`);
 
+  const failures = perN.flatMap(({ n, summaries }) => failureLines(n, summaries));
   fs.mkdirSync(path.dirname(options.out), { recursive: true });
   const document = {
     date: new Date().toISOString(),
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryMb: Math.round(os.totalmem() / 2 ** 20), node: process.version, loadBefore, loadAfter },
     engine,
-    server: { label: server.label, settings: server.settings, psql: tools.psql ?? null },
-    options: { ns: options.ns, runs: options.runs, runsLarge: options.runsLarge, maxLoad: options.maxLoad ?? null, verifyMaxN: options.verifyMaxN },
-    lines,
-    runs: Object.fromEntries(ns.map((n) => [n, results[n].runs])),
-    profile: profiled ?? null,
+    server: { label: server.label, settings: server.settings, benchDatabaseSettings: BENCH_DATABASE_SETTINGS, psql: psql ?? null },
+    options: { ns: options.ns, runs: options.runs, runsLarge: options.runsLarge, tools: options.tools ?? null, maxLoad: options.maxLoad ?? null, verifyMaxN: options.verifyMaxN },
+    tools: tools.map((t) => ({ key: t.key, label: t.label, commits: t.commits, floor: t.floor === true })),
+    ...Object.fromEntries(sections.map((section) => [section.name, section.json])),
+    runs: Object.fromEntries(perN.map(({ n, runs }) => [n, runs])),
+    failures,
   };
   fs.writeFileSync(options.out, `${JSON.stringify(document, null, 2)}\n`);
-  console.log(`\nwrote ${path.relative(process.cwd(), options.out)}`);
-  return 0;
+  console.log(`wrote ${path.relative(process.cwd(), options.out)}`);
+  for (const line of failures) console.error(line);
+  return failures.length ? 1 : 0;
 }

@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { median, run, type Sample } from './measure';
-import type { Tools, Workload } from './scenario';
+import type { Workload } from './generate';
+import { UPDOWN_BIN, updownDir } from './peers/updown';
 import type { BenchServer } from './server';
 import type { TraceResult } from './trace';
 
@@ -33,27 +34,32 @@ function registerCode(repoRoot: string): string {
   return fs.existsSync(hook) ? `require(${JSON.stringify(hook)}).registerTypeScript();` : TS_NODE;
 }
 
-function traceOf(tools: Tools, server: BenchServer, database: string, work: Workload, command: string[]): TraceResult {
-  const bench = path.join(tools.repoRoot, 'tools/bench/bench.js');
-  const args = [bench, '--trace', 'migrate', ...command, '--dir', work.dir, '--url', server.urlFor(database)];
-  return JSON.parse(run(process.execPath, args, { cwd: tools.repoRoot }).stdout) as TraceResult;
+const repoRoot = path.resolve(__dirname, '../../..');
+
+function traceOf(server: BenchServer, database: string, work: Workload, command: string[]): TraceResult {
+  const bench = path.join(repoRoot, 'tools/bench/bench.js');
+  const args = [bench, '--trace', 'migrate', ...command, '--dir', updownDir(work.root), '--url', server.urlFor(database)];
+  return JSON.parse(run(process.execPath, args, { cwd: repoRoot }).stdout) as TraceResult;
 }
 
-const statements = (file: string) => fs.readFileSync(file, 'utf8').split('\n').filter((line) => line.trim()).length;
+/** Statements in one of the per-file floor's scripts (one per line, BEGIN and COMMIT included). */
+const statements = (work: Workload, script: string) =>
+  fs.readFileSync(path.join(work.root, 'floor', script), 'utf8').split('\n').filter((line) => line.trim()).length;
 
-export async function profile(server: BenchServer, tools: Tools, work: Workload, runs: number): Promise<Profile> {
-  const cli = path.join(tools.repoRoot, 'tools/updown/src/cli/index.ts');
-  const files = fs.readdirSync(work.dir).filter((f) => f.endsWith('.ts')).map((f) => path.join(work.dir, f));
-  const listFile = path.join(work.dir, '..', `${work.n}.files.json`);
+export async function profile(server: BenchServer, work: Workload, runs: number): Promise<Profile> {
+  const cli = path.join(repoRoot, 'tools/updown/src/cli/index.ts');
+  const dir = updownDir(work.root);
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => path.join(dir, f));
+  const listFile = path.join(work.root, 'files.json');
   fs.writeFileSync(listFile, JSON.stringify(files));
-  const register = registerCode(tools.repoRoot);
+  const register = registerCode(repoRoot);
   const engine = `require(${JSON.stringify(cli)});`;
   const migrations = `for (const f of require(${JSON.stringify(listFile)})) require(f);`;
   const variants: Record<StartupKey, string[]> = {
     nodeBare: ['-e', '0'],
     hookRegistered: ['-e', register],
     engineLoaded: ['-e', register + engine],
-    cliHelp: [tools.updown[1], 'migrate', 'status', '--help'],
+    cliHelp: [UPDOWN_BIN, 'migrate', 'status', '--help'],
     migrationsLoaded: ['-e', register + engine + migrations],
     sequelizeOnly: ['-e', "require('sequelize')"],
     // What stream.ts requires; umzug's own index would also load its CLI.
@@ -63,7 +69,7 @@ export async function profile(server: BenchServer, tools: Tools, work: Workload,
   const samples = new Map<StartupKey, Sample[]>();
   for (let r = 0; r < runs; r++) {
     for (const [key, args] of Object.entries(variants) as [StartupKey, string[]][]) {
-      samples.set(key, [...(samples.get(key) ?? []), run(process.execPath, args, { cwd: tools.repoRoot })]);
+      samples.set(key, [...(samples.get(key) ?? []), run(process.execPath, args, { cwd: repoRoot })]);
     }
   }
   const medianOf = (pick: (sample: Sample) => number | undefined) =>
@@ -72,17 +78,17 @@ export async function profile(server: BenchServer, tools: Tools, work: Workload,
   const startupRssMb = medianOf((sample) => sample.maxRssMb);
   const database = `bench_${work.n}_trace`;
   await server.dropDatabase(database);
-  await server.createDatabase(database);
-  const up = traceOf(tools, server, database, work, ['up']);
+  await server.createBenchDatabase(database);
+  const up = traceOf(server, database, work, ['up']);
   const minimal =
     `const { Client } = require('pg'); require('commander'); const fs = require('fs'), crypto = require('crypto');` +
-    `for (const f of fs.readdirSync(${JSON.stringify(work.dir)})) crypto.createHash('sha256').update(fs.readFileSync(${JSON.stringify(work.dir)} + '/' + f)).digest('hex');` +
+    `for (const f of fs.readdirSync(${JSON.stringify(dir)})) crypto.createHash('sha256').update(fs.readFileSync(${JSON.stringify(dir)} + '/' + f)).digest('hex');` +
     `const c = new Client(${JSON.stringify(server.urlFor(database))});` +
     `c.connect().then(() => c.query('SELECT * FROM "SequelizeMeta" ORDER BY name')).then((r) => console.log(r.rows.length)).finally(() => c.end());`;
-  const minimalStatus = median(Array.from({ length: runs }, () => run(process.execPath, ['-e', minimal], { cwd: tools.repoRoot }).ms));
-  const traces = { up, status: traceOf(tools, server, database, work, ['status']), down: traceOf(tools, server, database, work, ['down', '--all']) };
+  const minimalStatus = median(Array.from({ length: runs }, () => run(process.execPath, ['-e', minimal], { cwd: repoRoot }).ms));
+  const traces = { up, status: traceOf(server, database, work, ['status']), down: traceOf(server, database, work, ['down', '--all']) };
   await server.dropDatabase(database);
-  const floorStatements = { up: statements(work.upSqlFile), down: statements(work.downSqlFile) };
+  const floorStatements = { up: statements(work, 'up.sql'), down: statements(work, 'down.sql') };
   return { n: work.n, startup, startupRssMb, minimalStatus, traces, floorStatements };
 }
 

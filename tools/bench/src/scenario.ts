@@ -1,120 +1,86 @@
 /**
- * One run for one N: every figure, updown and floor side by side, on fresh databases, so each
- * run gives its own ratios (the machine is shared: ratios within a run are steadier than medians).
+ * One run for one N: every tool's pass (updown, its peers, the psql floors) on fresh databases,
+ * the fixed-cost processes, and updown's test-database figures, so each run gives its own ratios
+ * (the machine is shared: ratios within a run are steadier than ratios of medians).
  */
 import { resetDatabase } from '../../updown/src/testing/reset';
-import { TRACKING_TABLE } from './generate';
+import { measureFixed, type FixedKey } from './fixed-cost';
+import type { Workload } from './generate';
 import { run, timed } from './measure';
+import type { Tool } from './peers';
+import { FLOOR_TRACKING_TABLE } from './peers/floor';
+import { UPDOWN_BIN, updownDir } from './peers/updown';
 import type { BenchServer } from './server';
+import { runTool, type Project, type ToolRun } from './tool-run';
 
-export interface Tools {
-  repoRoot: string;
-  /** `node tools/updown/bin/updown.js`. */
-  updown: string[];
-  /** undefined: the floor is unavailable (no psql here). */
-  psql?: string;
-  /** `migrate verify` exists (someone else is writing it). */
-  verify: boolean;
+/** A tool with its project written for this N. */
+export interface Prepared {
+  tool: Tool;
+  project: Project;
 }
 
-export interface Workload {
-  n: number;
-  dir: string;
-  upSqlFile: string;
-  downSqlFile: string;
-  setupSql: string;
-  tables: string[];
-}
-
-/** Milliseconds (and MB for *RssMb) of one run; floor* are psql, the rest updown or SQL on an open connection. */
+/** Milliseconds of one run (tools' passes by tool key); the test-database figures are updown's. */
 export interface RunFigures {
-  up: number;
-  upRssMb?: number;
-  status: number;
-  statusRssMb?: number;
-  down: number;
-  downRssMb?: number;
+  tools: Record<string, ToolRun>;
+  fixed: Record<FixedKey, number>;
+  /** `migrate verify --all` on an empty database (first run only, when the engine has verify). */
   verify?: number;
-  floorUp?: number;
-  floorStatus?: number;
-  floorDown?: number;
   /** CREATE DATABASE (empty), the first step of provisioning by migrating. */
   createEmpty: number;
   /** CREATE DATABASE … TEMPLATE the migrated database (cold run: template just built). */
   clone: number;
-  /** Warm run, reset: connect to a kept worker database, TRUNCATE every table but the tracking one. */
+  /** Warm run, reset: resetDatabase() on a kept worker database. */
   reset: number;
   /** Warm run, pre-made clone: connect to it and read its fingerprint (the tracking rows). */
   premade: number;
 }
 
-function psqlArgs(tools: Tools, server: BenchServer, database: string, ...rest: string[]): [string, string[]] {
-  return [tools.psql!, ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', server.urlFor(database), ...rest]];
+/** The tools in a different order each run, so no tool always runs first (or just after the slowest). */
+function rotated<T>(items: T[], by: number): T[] {
+  const k = by % items.length;
+  return [...items.slice(k), ...items.slice(0, k)];
 }
 
-function updown(tools: Tools, server: BenchServer, database: string, work: Workload, ...command: string[]) {
-  const [node, ...script] = tools.updown;
-  return run(node, [...script, 'migrate', ...command, '--dir', work.dir, '--url', server.urlFor(database)], { cwd: tools.repoRoot });
-}
-
-/** One run; `verify`: also time `migrate verify --all` (slow: one run per N is enough). */
-export async function runOnce(server: BenchServer, tools: Tools, work: Workload, verify: boolean): Promise<RunFigures> {
-  const db = { updown: `bench_${work.n}_updown`, floor: `bench_${work.n}_floor`, clone: `bench_${work.n}_clone`, verify: `bench_${work.n}_verify` };
-  for (const name of Object.values(db)) await server.dropDatabase(name);
-
-  // Floor: psql applies the same DDL, one transaction per migration, on a fresh database.
-  let floorUp: number | undefined;
-  if (tools.psql) {
-    await server.createDatabase(db.floor);
-    run(...psqlArgs(tools, server, db.floor, '-c', work.setupSql));
-    floorUp = run(...psqlArgs(tools, server, db.floor, '-f', work.upSqlFile)).ms;
-  }
-
-  // updown on a fresh database; "migrate a new database" = CREATE DATABASE + migrate up.
-  const createEmpty = await timed(() => server.createDatabase(db.updown));
-  const up = updown(tools, server, db.updown, work, 'up');
-  const status = updown(tools, server, db.updown, work, 'status');
-  const floorStatus = tools.psql
-    ? run(...psqlArgs(tools, server, db.floor, '-A', '-t', '-c', `SELECT name FROM "${TRACKING_TABLE}" ORDER BY name`)).ms
-    : undefined;
-
-  // Cold run: clone the freshly migrated database (no connection is open on it now).
-  const clone = await timed(() => server.createDatabase(db.clone, db.updown));
-  // Warm run: the worker database is kept; make it clean with the harness's resetDatabase() (its
-  // own connection included), or take a clone made after the last run.
-  const reset = await timed(() => resetDatabase({ url: server.urlFor(db.clone), schema: 'public' }));
+/** updown's test-database figures, on its freshly migrated database (no connection open on it). */
+async function provisioning(server: BenchServer, work: Workload, migrated: string) {
+  const clone = `bench_${work.n}_clone`;
+  const empty = `bench_${work.n}_empty`;
+  await server.dropDatabase(clone);
+  await server.dropDatabase(empty);
+  const createEmpty = await timed(() => server.createDatabase(empty));
+  await server.dropDatabase(empty);
+  const cloneMs = await timed(() => server.createDatabase(clone, migrated));
+  // Warm: the worker database is kept; make it clean with the harness's resetDatabase() (its own
+  // connection included), or take a clone made after the last run.
+  const reset = await timed(() => resetDatabase({ url: server.urlFor(clone), schema: 'public' }));
   const premade = await timed(async () => {
-    const client = await server.connect(db.clone);
-    await client.query(`SELECT name FROM "${TRACKING_TABLE}" ORDER BY name`);
+    const client = await server.connect(clone);
+    await client.query(`SELECT name FROM "${FLOOR_TRACKING_TABLE}" ORDER BY name`);
     await client.end();
   });
-  await server.dropDatabase(db.clone);
+  await server.dropDatabase(clone);
+  return { createEmpty, clone: cloneMs, reset, premade };
+}
 
-  // `verify --all` wants a database that starts empty (it works on a scratch copy of it).
-  let verifyMs: number | undefined;
-  if (verify && tools.verify) {
-    await server.createDatabase(db.verify);
-    verifyMs = updown(tools, server, db.verify, work, 'verify', '--all').ms;
+/** `verify --all` wants a database that starts empty (it works on a scratch copy of it). */
+async function timeVerify(server: BenchServer, work: Workload): Promise<number> {
+  const database = `bench_${work.n}_verify`;
+  await server.dropDatabase(database);
+  await server.createBenchDatabase(database);
+  const ms = run(process.execPath, [UPDOWN_BIN, 'migrate', 'verify', '--all', '--dir', updownDir(work.root), '--url', server.urlFor(database)]).ms;
+  await server.dropDatabase(database);
+  return ms;
+}
+
+/** Run number `index` (0-based); `verify`: also time `migrate verify --all` (slow: once per N). */
+export async function runOnce(server: BenchServer, prepared: Prepared[], work: Workload, index: number, verify: boolean): Promise<RunFigures> {
+  let figures: Omit<RunFigures, 'tools' | 'fixed'> = { createEmpty: NaN, clone: NaN, reset: NaN, premade: NaN };
+  const tools: Record<string, ToolRun> = {};
+  const fixed = measureFixed(server);
+  for (const { tool, project } of rotated(prepared, index)) {
+    const afterUp = tool.key === 'updown' ? async (db: string) => void (figures = { ...figures, ...(await provisioning(server, work, db)) }) : undefined;
+    tools[tool.key] = await runTool(server, tool, project, work, afterUp);
   }
-
-  const floorDown = tools.psql ? run(...psqlArgs(tools, server, db.floor, '-f', work.downSqlFile)).ms : undefined;
-  const down = updown(tools, server, db.updown, work, 'down', '--all');
-
-  for (const name of Object.values(db)) await server.dropDatabase(name);
-  return {
-    up: up.ms,
-    upRssMb: up.maxRssMb,
-    status: status.ms,
-    statusRssMb: status.maxRssMb,
-    down: down.ms,
-    downRssMb: down.maxRssMb,
-    verify: verifyMs,
-    floorUp,
-    floorStatus,
-    floorDown,
-    createEmpty,
-    clone,
-    reset,
-    premade,
-  };
+  if (verify) figures.verify = await timeVerify(server, work);
+  return { ...figures, tools, fixed };
 }

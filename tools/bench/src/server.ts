@@ -21,9 +21,18 @@ export interface BenchServer {
   /** A connection to another database (closed by the caller). */
   connect(database: string): Promise<Client>;
   createDatabase(name: string, template?: string): Promise<void>;
+  /** A fresh database for a tool's pass: created, with BENCH_DATABASE_SETTINGS applied to every session on it. */
+  createBenchDatabase(name: string): Promise<void>;
   dropDatabase(name: string): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * Every bench database gets PostgreSQL's default durability whatever the server's own setting (the
+ * embedded server runs with synchronous_commit=off): issue 9's targets are stated with fsync and
+ * synchronous_commit on, where every COMMIT waits for its WAL flush, for the floor and every tool alike.
+ */
+export const BENCH_DATABASE_SETTINGS: Record<string, string> = { synchronous_commit: 'on' };
 
 export async function openServer(repoRoot: string, log: (message: string) => void): Promise<BenchServer> {
   let url = process.env.DATABASE_URL;
@@ -60,6 +69,12 @@ export async function openServer(repoRoot: string, log: (message: string) => voi
     connect,
     createDatabase: async (name, template) => {
       await admin.query(`CREATE DATABASE ${quoteIdent(name)}${template ? ` TEMPLATE ${quoteIdent(template)}` : ''}`);
+    },
+    createBenchDatabase: async (name) => {
+      await admin.query(`CREATE DATABASE ${quoteIdent(name)}`);
+      for (const [key, value] of Object.entries(BENCH_DATABASE_SETTINGS)) {
+        await admin.query(`ALTER DATABASE ${quoteIdent(name)} SET ${quoteIdent(key)} TO '${value.replace(/'/g, "''")}'` /* SET takes no bound parameter */);
+      }
     },
     dropDatabase: async (name) => {
       await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);

@@ -154,8 +154,19 @@ function updownSection(perN: PerN[], verifyNote: string): Section {
   return { name: 'updown', title: 'updown against the floor, and its test databases (issue 5)', text: table(lines), json: lines };
 }
 
+/**
+ * updown is measured as users run it: the compiled package (like the precompiled Umzug runner), not
+ * the TypeScript source a checkout runs through its SWC hook. Built from this checkout, so never stale.
+ */
+function useCompiledUpdown(): void {
+  const built = spawnSync('npm', ['run', 'build', '--workspace', 'tools/updown'], { cwd: repoRoot, encoding: 'utf8' });
+  if (built.status !== 0) throw new Error(`npm run build of tools/updown failed:\n${built.stdout}${built.stderr}`);
+  process.env.UPDOWN_FROM = 'dist';
+}
+
 export async function main(argv: string[]): Promise<number> {
   const options = parseOptions(argv);
+  useCompiledUpdown();
   const psql = findPsql();
   // Commander answers `migrate verify --help` with the parent's help (exit 0) while verify does not exist.
   const verify = exitsZero(process.execPath, [UPDOWN_BIN, 'migrate', 'verify', '--help'], repoRoot, 'Usage: updown migrate verify');

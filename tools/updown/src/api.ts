@@ -4,7 +4,7 @@
  */
 import { UsageError } from './errors';
 import { guardProduction, logSkippedSeed, openForChange, openForReading, requireSeedAllowed, seedsFor, type StreamState } from './history';
-import { checkHistory, findByName, newestApplied, outOfOrder, planDown, planUp, statusOf, type AppliedEntry, type MigrationFile } from './plan';
+import { checkHistory, findByName, historyProblems, newestApplied, outOfOrder, planDown, planUp, statusOf, type AppliedEntry, type MigrationFile } from './plan';
 import { quoteIdent } from './quote';
 import { readHistory } from './reader';
 import { withSession, type Session } from './session';
@@ -92,9 +92,27 @@ function preview(options: RunOptions, direction: Direction, plan: (files: Migrat
   );
 }
 
+/**
+ * `up` with nothing to apply (a deploy step run again) answers from a read, as `status` does: no
+ * Sequelize, no lock, nothing written. Anything else (a pending file, a history to adopt or to
+ * refuse, no environment recorded yet) takes the whole path under the lock, which decides.
+ */
+async function nothingToApply(options: RunOptions & UpOptions): Promise<boolean> {
+  if (options.kind !== 'migrations' || options.layout?.tracked === false) return false;
+  try {
+    const { files, applied, environment } = await readHistory(options, options.kind, options.dir);
+    if (environment === undefined || historyProblems(files, applied).length > 0) return false;
+    if (applied.some((entry) => !entry.checksum || entry.storedName)) return false;
+    return planUp(files, applied, options).length === 0;
+  } catch {
+    return false;
+  }
+}
+
 /** Applies pending files: all of them, or up to and including `to`, or the next `step`. */
-export function up(options: RunOptions & UpOptions): Promise<RunResult> {
+export async function up(options: RunOptions & UpOptions): Promise<RunResult> {
   if (options.dryRun) return preview(options, 'up', (files, applied) => planUp(files, applied, options));
+  if (await nothingToApply(options)) return run(options, async () => undefined);
   return run(options, (record) =>
     withSession(options, `${options.kind} up`, 'locked', (session) =>
       allOrNothing(session, record, (report, within) => applyUp(session, options.kind, options.dir, options, report, undefined, within)),

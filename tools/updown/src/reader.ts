@@ -13,6 +13,8 @@ import type { RunOptions, StreamKind, StreamLayout } from './types';
 export interface StreamHistory {
   files: MigrationFile[];
   applied: AppliedEntry[];
+  /** The environment recorded by the first migrate (updown_metadata), if any. */
+  environment?: string;
 }
 
 /** The little of Sequelize's `query` the tracking stores use to read, answered by a pg client. */
@@ -28,6 +30,7 @@ export async function readHistory(options: RunOptions, kind: StreamKind, dir: st
   return withClient(options.url, `${kind} status`, async (client) => {
     const tracking = createTracking(readingAdapter(client), options.schema, kind, layout);
     tracking.know(files);
-    return { files, applied: await tracking.applied() };
+    const applied = await tracking.applied();
+    return { files, applied, environment: await tracking.metadata('environment') };
   });
 }

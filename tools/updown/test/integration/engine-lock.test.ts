@@ -86,3 +86,22 @@ it('a waiting runner goes on as soon as the holder lets go', async () => {
   expect(result.code).toBe(0);
   expect(await appliedNames(url)).toHaveLength(3);
 });
+
+describe('up with nothing pending, while another session holds the lock', () => {
+  it('answers from a read at once (a deploy step run again), and still waits when a file is pending', async () => {
+    const schema = 'nothing_pending';
+    expect((await up('--schema', schema)).code).toBe(0);
+    await hold(schema);
+    try {
+      const again = await up('--schema', schema, '--lock-timeout', '300ms');
+      expect(again.code).toBe(0);
+      expect(again.stdout).toMatch(/every migration is applied/);
+      // With a file pending it takes the locked path: the lock is held, so it gives up (exit 3).
+      await query(url, `DELETE FROM "${schema}"."SequelizeMeta" WHERE name = '20240103000000-indexWidgetName'`);
+      const pending = await up('--schema', schema, '--lock-timeout', '300ms');
+      expect(pending.code).toBe(3);
+    } finally {
+      await release(schema);
+    }
+  });
+});

@@ -121,13 +121,15 @@ export function withRunner<T>(options: RunOptions, fn: (runner: Runner) => Promi
   });
 }
 
+const commandOf = (kind: StreamKind) => (kind === 'seeds' ? 'seed' : 'migrate');
+
 /** Runs one seed (or migration) by name, recorded like the others; already applied is nothing to do. */
 export function runOne(options: RunOptions & { name: string }): Promise<RunResult> {
   return run(options, (record) =>
     withSession(options, `${options.kind} run`, 'locked', async (session) => {
       const { stream, files, applied } = await openForChange(session, options.kind, options.dir);
       const file = findByName(files, options.name);
-      if (!file) throw new UsageError(`no file named ${options.name} in ${options.dir}; see \`status\` for the names`);
+      if (!file) throw new UsageError(`no file named ${options.name} in ${options.dir}: \`updown ${commandOf(options.kind)} status\` lists the names`);
       const name = file.name;
       if (applied.some((entry) => entry.name === name)) {
         session.options.logger.info(`${name} is already applied`);

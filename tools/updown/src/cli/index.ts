@@ -7,6 +7,7 @@ import { dumpCommand } from './commands/dump';
 import { streamCommands } from './commands/stream';
 import { verifyCommands } from './commands/verify';
 import { EXIT } from './exit-codes';
+import { addHelp } from './help';
 import { UsageError } from '../errors';
 import { Printer, type Io } from './output';
 import { silencePgOverlapWarning } from './quiet';
@@ -37,6 +38,7 @@ function program(io: Io, state: { code: number }): Command {
   verifyCommands(migrate, seed, io, state);
   dumpCommand(db, io, state);
   adoptCommand(root, io, state);
+  addHelp(root);
   return root;
 }
 

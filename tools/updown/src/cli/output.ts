@@ -40,8 +40,15 @@ function caret(sql: string, position: number): string[] {
   return [`    ${sql}`];
 }
 
+/**
+ * The CLI's one prefix style, `error: …` and `warning: …` (as commander's own usage errors and
+ * most command-line tools write them), so a reader and a grep find every one the same way.
+ */
+export const ERROR_PREFIX = 'error:';
+export const WARNING_PREFIX = 'warning:';
+
 function errorLines(error: Error): string[] {
-  const lines = [`${pc.red('error')} ${error.message}`];
+  const lines = [`${pc.red(ERROR_PREFIX)} ${error.message}`];
   const pg = error instanceof MigrationFailedError ? error.pg : pgDetails((error as { cause?: unknown }).cause);
   if (pg.detail) lines.push(`  detail: ${pg.detail}`);
   if (pg.hint) lines.push(`  hint: ${pg.hint}`);
@@ -77,7 +84,7 @@ export class Printer {
   /** Progress and notes: stdout for people, stderr when stdout carries JSON. */
   readonly logger: Logger = {
     info: (message) => (this.json ? this.io.stderr(`${message}\n`) : this.io.stdout(`${message}\n`)),
-    warn: (message) => this.io.stderr(`${pc.yellow('warning')} ${message}\n`),
+    warn: (message) => this.io.stderr(`${pc.yellow(WARNING_PREFIX)} ${message}\n`),
   };
 
   executed = (item: ExecutedItem): void => {

@@ -30,7 +30,7 @@ describe('migrate create with a bad name', () => {
       const before = treeOf(temp.root);
       const result = await runCli(['migrate', 'create', name, '--dir', temp.dir]);
       expect(result.code).toBe(2);
-      expect(result.stderr).toMatch(/error .*the name ".*" (is empty|is \d+ characters long|is not a plain identifier)/);
+      expect(result.stderr).toMatch(/error: .*the name ".*" (is empty|is \d+ characters long|is not a plain identifier)/);
       expect(result.stdout).toBe('');
       expect(treeOf(temp.root)).toEqual(before);
       expect(fs.existsSync(temp.dir)).toBe(false);

@@ -3,7 +3,7 @@
  * user can cause; the CLI only prints it and picks the exit code.
  */
 import { UsageError } from './errors';
-import { guardProduction, logSkippedSeed, openForChange, openForReading, requireSeedAllowed, seedsFor, type StreamState } from './history';
+import { checkLoadable, guardProduction, logSkippedSeed, openForChange, openForReading, requireSeedAllowed, seedsFor, type StreamState } from './history';
 import { checkHistory, findByName, newestApplied, outOfOrder, planDown, planUp, statusOf, type AppliedEntry, type MigrationFile } from './plan';
 import { quoteIdent } from './quote';
 import { withSession, type Session } from './session';
@@ -115,7 +115,9 @@ export function withRunner<T>(options: RunOptions, fn: (runner: Runner) => Promi
       trial: async (body) => {
         // Tables ensured and history checked once; a trial then runs files by name.
         opened ??= openForChange(session, options.kind, options.dir);
-        return withTrial(session, (await opened).stream, body);
+        const { stream } = await opened;
+        await stream.ready();
+        return withTrial(session, stream, body);
       },
     });
   });
@@ -179,6 +181,8 @@ export function fresh(options: RunOptions & { seedsDir?: string; seedsLayout?: S
   return run(options, (record) =>
     withSession(options, 'db fresh', 'locked', async (session) => {
       await guardProduction(session, session.stream('migrations', options.dir), 'db fresh');
+      await checkLoadable(session, 'migrations', options.dir);
+      if (options.seedsDir) await checkLoadable(session, 'seeds', options.seedsDir, options.seedsLayout ?? {});
       await dropSchema(session);
       await applyUp(session, 'migrations', options.dir, {}, record);
       if (options.seedsDir) await applyUp(session, 'seeds', options.seedsDir, {}, record, options.seedsLayout ?? {});

@@ -106,6 +106,7 @@ export class Stream {
    */
   async run(direction: Direction, planned: MigrationFile[], onExecuted: (item: ExecutedItem) => void, within?: Transaction): Promise<void> {
     const modules = await this.load(direction, planned);
+    await this.ready();
     const execute = (file: MigrationFile) => async () => {
       const started = Date.now();
       await this.executor.execute({ file, module: modules.get(file.name)!, direction, within });
@@ -157,6 +158,20 @@ export class Stream {
     } finally {
       await transaction.rollback();
     }
+  }
+
+  private firstWrite: (() => Promise<void>) | undefined;
+
+  /** Work (tables ensured, history adopted) done once, when a run has loaded and checked its files. */
+  beforeFirstWrite(step: () => Promise<void>): void {
+    this.firstWrite = step;
+  }
+
+  /** Runs the `beforeFirstWrite` step now, if it has not run yet. */
+  async ready(): Promise<void> {
+    const step = this.firstWrite;
+    this.firstWrite = undefined;
+    await step?.();
   }
 
   /** Loads every file first: a syntax error or a missing down() refuses before anything runs. */

@@ -2,6 +2,7 @@
  * The typed programmatic API. Every call returns a result instead of throwing for the failures a
  * user can cause; the CLI only prints it and picks the exit code.
  */
+import { compileProblems, loadableFiles, markInvalid } from './compile-check';
 import { UsageError } from './errors';
 import { checkLoadable, guardProduction, logSkippedSeed, openForChange, openForReading, requireSeedAllowed, seedsFor, type StreamState } from './history';
 import { checkHistory, findByName, newestApplied, outOfOrder, planDown, planUp, statusOf, type AppliedEntry, type MigrationFile } from './plan';
@@ -148,12 +149,13 @@ export async function status(options: RunOptions): Promise<StatusResult> {
   const started = Date.now();
   const items = await withSession(options, `${options.kind} status`, 'read-only', async (session) => {
     const { files, applied } = await openForReading(session, options.kind, options.dir);
-    if (options.kind !== 'seeds') return statusOf(files, applied);
+    const invalid = compileProblems(files);
+    if (options.kind !== 'seeds') return markInvalid(statusOf(files, applied), invalid);
     // Seeds only: a pending seed meant for another environment is skipped here, not pending.
     const skipped = new Map<string, string>();
-    const here = seedsFor(files, applied, options.env, (file, refusal) => skipped.set(file.name, refusal));
+    const here = seedsFor(loadableFiles(files, applied, invalid), applied, options.env, (file, refusal) => skipped.set(file.name, refusal));
     const skippedItems = [...skipped].map(([name, refusal]) => ({ name, state: 'pending' as const, skipped: refusal }));
-    return [...statusOf(here, applied), ...skippedItems].sort((a, b) => (a.name < b.name ? -1 : 1));
+    return markInvalid([...statusOf(here, applied), ...skippedItems].sort((a, b) => (a.name < b.name ? -1 : 1)), invalid);
   });
   const success = items.every((item) => item.state === 'applied' || (item.state === 'pending' && item.skipped));
   return { success, items, durationMs: Date.now() - started };

@@ -5,6 +5,7 @@ import { IrreversibleMigrationError } from './errors';
 import { Executor, type FileJob } from './executor';
 import { policyOf } from './format';
 import { importModule, listFiles } from './loader';
+import { misnamedFileWarnings } from './name-check';
 import type { AppliedEntry, MigrationFile } from './plan';
 import { quoteIdent } from './quote';
 import { createTracking, type Tracking } from './storage';
@@ -92,6 +93,7 @@ export class Stream {
     if (!this.listing) {
       this.listing = listFiles(this.options.dir, this.options.layout.format);
       this.storage.know(this.listing);
+      for (const warning of misnamedFileWarnings(this.options.dir, this.options.layout.format)) this.options.logger.warn(warning);
     }
     return this.listing;
   }

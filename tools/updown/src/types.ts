@@ -168,7 +168,8 @@ export interface RunResult {
   durationMs: number;
 }
 
-export type ItemState = 'applied' | 'pending' | 'edited' | 'missing' | 'failed';
+/** `invalid`: the file cannot be compiled (a syntax error); `reason` says why. */
+export type ItemState = 'applied' | 'pending' | 'edited' | 'missing' | 'failed' | 'invalid';
 
 export interface StatusItem {
   name: string;
@@ -178,6 +179,8 @@ export interface StatusItem {
   outOfOrder?: boolean;
   /** Why a pending seed does not run in this environment. */
   skipped?: string;
+  /** Why an `invalid` file is: what compiling it said. */
+  reason?: string;
 }
 
 export interface StatusResult {

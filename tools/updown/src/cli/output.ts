@@ -138,20 +138,21 @@ export class Printer {
 
   status(result: StatusResult, kind: string): void {
     if (this.json) {
-      const items = result.items.map(({ name, state, appliedAt, outOfOrder, skipped }) => ({
+      const items = result.items.map(({ name, state, appliedAt, outOfOrder, skipped, reason }) => ({
         name,
         state,
         ...(appliedAt ? { appliedAt: appliedAt.toISOString() } : {}),
         ...(outOfOrder ? { outOfOrder } : {}),
         ...(skipped ? { skipped } : {}),
+        ...(reason ? { reason } : {}),
       }));
       this.io.stdout(`${JSON.stringify({ ok: result.success, items })}\n`);
       return;
     }
-    const paint = { applied: pc.green, pending: pc.yellow, edited: pc.red, missing: pc.red, failed: pc.red } as const;
+    const paint = { applied: pc.green, pending: pc.yellow, edited: pc.red, missing: pc.red, failed: pc.red, invalid: pc.red } as const;
     for (const item of result.items) {
       const when = item.appliedAt ? pc.dim(` ${item.appliedAt.toISOString()}`) : '';
-      const notes = [item.outOfOrder && 'older than the newest applied file', item.skipped && `skipped here: ${item.skipped}`].filter(Boolean);
+      const notes = [item.outOfOrder && 'older than the newest applied file', item.skipped && `skipped here: ${item.skipped}`, item.reason].filter(Boolean);
       const note = notes.length ? pc.yellow(` (${notes.join('; ')})`) : '';
       this.io.stdout(`${paint[item.state](item.state.padEnd(8))} ${item.name}${when}${note}\n`);
     }

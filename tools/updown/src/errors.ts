@@ -202,3 +202,19 @@ export class ProductionGuardError extends RefusedError {
 
 /** A seed that is not meant for this environment. Exit 2. */
 export class EnvironmentError extends RefusedError {}
+
+/** A file made by `create` whose up(), down() or change() is still the template's placeholder. Exit 2. */
+export class UnwrittenMigrationError extends RefusedError {
+  constructor(readonly migration: string, readonly file: string, readonly direction: Direction, change: boolean) {
+    const part = change ? 'change()' : `${direction}()`;
+    const fix = change
+      ? 'write the queryInterface calls of the change'
+      : direction === 'up'
+        ? 'write the change in up() (e.g. `await queryInterface.addColumn(…)`)'
+        : `write the down() that undoes its up() (once applied, the edit is accepted with \`repair --accept ${migration}\`; or stop before this file with --to)`;
+    super(
+      `${file}: ${part} is still the template's placeholder, so nothing was ${direction === 'up' ? 'run' : 'reverted'}: ` +
+        `${fix}, and delete its \`throw new Error('updown:unwritten …')\` line`,
+    );
+  }
+}

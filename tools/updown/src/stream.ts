@@ -6,6 +6,7 @@ import { Executor, type FileJob } from './executor';
 import { policyOf } from './format';
 import { importModule, listFiles } from './loader';
 import { misnamedFileWarnings } from './name-check';
+import { checkWritten } from './unwritten';
 import type { AppliedEntry, MigrationFile } from './plan';
 import { quoteIdent } from './quote';
 import { createTracking, type Tracking } from './storage';
@@ -180,6 +181,7 @@ export class Stream {
   private async load(direction: Direction, planned: MigrationFile[]): Promise<Map<string, MigrationModule>> {
     const modules = new Map<string, MigrationModule>();
     for (const file of planned) modules.set(file.name, await importModule(file, this.options.layout));
+    for (const file of planned) checkWritten(file, modules.get(file.name)!, direction, this.options.logger);
     if (direction === 'down') {
       const irreversible = planned.find((file) => !modules.get(file.name)?.down);
       if (irreversible) throw new IrreversibleMigrationError(irreversible.name, irreversible.path);

@@ -10,9 +10,21 @@ process.on('unhandledRejection', (reason) => {
   process.stderr.write(`warning: a query was left running and failed later: ${reason && reason.message ? reason.message : reason}\n`);
 });
 
+/**
+ * updown has closed everything it opened when main() resolves. What can still hold the process is
+ * a migration's own: a timer, a socket, or (after SIGINT/SIGTERM) the file stuck in an `await`
+ * that never resolves, which was rolled back and let go. Once the output has drained, the
+ * process ends with its code instead of waiting for it.
+ */
+function exitSoon(code) {
+  process.exitCode = code;
+  const drained = () => process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+  setTimeout(drained, 250).unref();
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
-    process.exitCode = code;
+    exitSoon(code);
   },
   (error) => {
     process.stderr.write(`error: unexpected: ${error && error.stack ? error.stack : error}\n`);

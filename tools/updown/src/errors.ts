@@ -185,7 +185,7 @@ export class InterruptedError extends UpdownError {
       : inFlight.outsideTransaction
         ? ` while running ${inFlight.file} outside a transaction: it may be half applied and is marked failed; ` +
           `check the database, then \`repair --accept ${inFlight.migration}\``
-        : ` while running ${inFlight.file}: its transaction was rolled back (a running statement cancelled), nothing was recorded for it`;
+        : ` while running ${inFlight.file}: any running statement was cancelled and its transaction rolled back, nothing was recorded for it`;
     super(`interrupted by ${signal}${what}`);
     this.signal = signal;
     this.migration = inFlight?.migration;

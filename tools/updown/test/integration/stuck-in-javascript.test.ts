@@ -42,7 +42,7 @@ describe.each([
     expect(result.signal).toBeNull();
     expect(result.code).toBe(exitCode);
     const said = extra.length ? (JSON.parse(result.stdout) as { error: { message: string } }).error.message : result.stderr;
-    expect(said).toContain(`interrupted by ${signal} while running ${DIR}/${FILES[1]}.ts: its transaction was rolled back`);
+    expect(said).toContain(`interrupted by ${signal} while running ${DIR}/${FILES[1]}.ts: any running statement was cancelled and its transaction rolled back, nothing was recorded for it`);
 
     expect(await advisoryLocks(url)).toEqual([]);
     await waitUntil('updown sessions to end', async () => (await updownSessions(url)).length === 0, 5_000);

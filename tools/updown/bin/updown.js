@@ -2,7 +2,17 @@
 'use strict';
 // The compiled CLI from the npm package; in a checkout of updown, its TypeScript source (entry.js).
 require('dotenv').config({ quiet: true });
-const { main } = require('../entry.js')('cli/index');
+const load = require('../entry.js');
+const { inheritedJsonIo, runJsonChild, wantsJson } = load('cli/json-stdout');
+
+const argv = process.argv.slice(2);
+
+/** `--json` runs updown in a child whose fd 1 is stderr, so nothing a migration prints reaches stdout (src/cli/json-stdout.ts). */
+function run() {
+  const io = inheritedJsonIo();
+  if (!io && wantsJson(argv)) return runJsonChild(__filename, argv);
+  return load('cli/index').main(argv, io);
+}
 
 // A migration that forgets an `await` can leave a promise that rejects later: updown has already
 // failed that file (watch.ts); the late rejection must not crash the process with a stack trace.
@@ -22,7 +32,7 @@ function exitSoon(code) {
   setTimeout(drained, 250).unref();
 }
 
-main(process.argv.slice(2)).then(
+run().then(
   (code) => {
     exitSoon(code);
   },

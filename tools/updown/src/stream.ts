@@ -11,7 +11,7 @@ import type { AppliedEntry, MigrationFile } from './plan';
 import { quoteIdent } from './quote';
 import { createTracking, type Tracking } from './storage';
 import { joinFileTransactions } from './transaction';
-import type { Direction, ExecutedItem, Logger, MigrationContext, MigrationModule, PreviewItem, StreamKind, StreamLayout } from './types';
+import type { Direction, ExecutedItem, Logger, MigrationContext, MigrationModule, PreviewItem, StartedItem, StreamKind, StreamLayout } from './types';
 import { watchQueries } from './watch';
 
 export interface StreamOptions {
@@ -26,6 +26,7 @@ export interface StreamOptions {
   logger: Logger;
   lockRetries: number;
   signal?: AbortSignal;
+  onStarted?: (item: StartedItem) => void;
 }
 
 /**
@@ -112,6 +113,7 @@ export class Stream {
     await this.ready();
     const execute = (file: MigrationFile) => async () => {
       const started = Date.now();
+      this.options.onStarted?.({ name: file.name, direction, stream: this.options.kind, index: planned.indexOf(file) + 1, total: planned.length });
       await this.executor.execute({ file, module: modules.get(file.name)!, direction, within });
       onExecuted({ name: file.name, direction, durationMs: Date.now() - started });
     };

@@ -120,6 +120,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Called as each file finishes (the CLI prints a line per file from it). */
   onExecuted?: (item: ExecutedItem) => void;
+  /** Called as each file starts (the CLI shows a long-running one on a terminal). */
+  onStarted?: (item: StartedItem) => void;
   /** Called when the runner starts waiting behind another one. */
   onLockWait?: (holder: LockHolder | undefined) => void;
 }
@@ -156,6 +158,15 @@ export interface ExecutedItem {
   durationMs: number;
   /** Which stream the file belongs to (`db fresh` runs both). */
   stream?: StreamKind;
+}
+
+/** A file that starts running: its place among the files of that run (1-based). */
+export interface StartedItem {
+  name: string;
+  direction: Direction;
+  stream: StreamKind;
+  index: number;
+  total: number;
 }
 
 /** The result every state-changing API call returns. */

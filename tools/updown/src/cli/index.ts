@@ -16,6 +16,7 @@ import { silencePgOverlapWarning } from './quiet';
 export const processIo: Io = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+  isTTY: process.stdout.isTTY === true,
 };
 
 /** The package's version: package.json is two folders up from both src/cli and dist/cli. */

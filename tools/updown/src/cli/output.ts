@@ -1,11 +1,14 @@
 import pc from 'picocolors';
 import { MigrationFailedError, pgDetails, UpdownError } from '../errors';
 import type { RepairResult } from '../repair';
-import type { ExecutedItem, LockHolder, Logger, PreviewItem, RunResult, StatusResult } from '../types';
+import type { ExecutedItem, LockHolder, Logger, PreviewItem, RunResult, StartedItem, StatusResult } from '../types';
+import { Progress, type Activity, type Clock } from './progress';
 
 export interface Io {
   stdout(text: string): void;
   stderr(text: string): void;
+  /** stdout is a terminal: long-running files show a status line (cli/progress.ts). */
+  isTTY?: boolean;
 }
 
 const VERBS = { up: 'migrated', down: 'reverted' } as const;
@@ -76,18 +79,43 @@ export function errorJson(error: Error): Record<string, unknown> {
 
 /** Human output is Rails-like lines; `--json` is one document on stdout and nothing else there. */
 export class Printer {
+  /** The status line of a long-running file, on a terminal only. */
+  private readonly progress: Progress | undefined;
+
   constructor(
     private readonly io: Io,
     readonly json: boolean,
-  ) {}
+    clock?: Clock,
+  ) {
+    this.progress = !json && io.isTTY ? new Progress((text) => io.stdout(text), clock) : undefined;
+  }
 
   /** Progress and notes: stdout for people, stderr when stdout carries JSON. */
   readonly logger: Logger = {
-    info: (message) => (this.json ? this.io.stderr(`${message}\n`) : this.io.stdout(`${message}\n`)),
-    warn: (message) => this.io.stderr(`${pc.yellow(WARNING_PREFIX)} ${message}\n`),
+    info: (message) => {
+      this.progress?.clear();
+      if (this.json) this.io.stderr(`${message}\n`);
+      else this.io.stdout(`${message}\n`);
+    },
+    warn: (message) => {
+      this.progress?.clear();
+      this.io.stderr(`${pc.yellow(WARNING_PREFIX)} ${message}\n`);
+    },
+  };
+
+  /** Something long is running (a file, a verify round trip); `undefined` ends it. */
+  activity(activity: Activity | undefined): void {
+    if (activity) this.progress?.start(activity);
+    else this.progress?.stop();
+  }
+
+  started = (item: StartedItem): void => {
+    const verb = item.direction === 'down' ? 'reverting' : item.stream === 'seeds' ? 'seeding' : 'migrating';
+    this.activity({ verb, name: item.name, index: item.index, total: item.total });
   };
 
   executed = (item: ExecutedItem): void => {
+    this.progress?.stop();
     if (this.json) return;
     const verb = item.stream === 'seeds' && item.direction === 'up' ? 'seeded' : VERBS[item.direction];
     this.io.stdout(`${pc.green(verb.padEnd(9))} ${item.name} ${pc.dim(`(${ms(item.durationMs)})`)}\n`);
@@ -99,6 +127,7 @@ export class Printer {
   };
 
   result(result: RunResult, what: string): void {
+    this.progress?.stop();
     if (this.json) {
       const [error] = result.errors;
       const doc = {
@@ -162,6 +191,7 @@ export class Printer {
   }
 
   error(error: Error): void {
+    this.progress?.stop();
     if (this.json) this.io.stdout(`${JSON.stringify({ ok: false, executed: [], error: errorJson(error) })}\n`);
     else this.io.stderr(`${errorLines(error).join('\n')}\n`);
   }

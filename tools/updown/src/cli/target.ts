@@ -29,7 +29,7 @@ export async function withTarget<T>(
 ): Promise<T> {
   const resolved = await resolveOptionsAsync(kind, flags, printer.logger);
   if (resolved.options.url !== undefined) checkDatabaseUrl(resolved.options.url, resolved.urlSource);
-  const base = { ...resolved.options, signal: flags.signal, onExecuted: printer.executed, onLockWait: printer.lockWait };
+  const base = { ...resolved.options, signal: flags.signal, onExecuted: printer.executed, onStarted: printer.started, onLockWait: printer.lockWait };
   const project = projectLine(resolved.source);
   if (project) printer.logger.info(project);
   if (base.url) {

@@ -52,6 +52,13 @@ it('writes its example in the snake_case style of the sample backend', async () 
   expect(body).toContain("// await queryInterface.removeColumn('organizations', 'stripe_customer_id');");
 });
 
+it('the README shows the template exactly as `create` writes it', () => {
+  const readme = fs.readFileSync(path.join(__dirname, '../../../../README.md'), 'utf8');
+  const shown = /exactly this:\n\n```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+  const template = fs.readFileSync(path.join(__dirname, '../../templates/migration.ts'), 'utf8');
+  expect(shown).toBe(template.replace(/__NAME__/g, 'addStripeCustomerIdToOrganizations'));
+});
+
 it('an unedited up() is refused before anything runs, even the files before it, saying how to fix it', async () => {
   const { file } = await create('migrate', 'addGadgets');
   const up = await run('migrate', 'up');

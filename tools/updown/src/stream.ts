@@ -6,12 +6,12 @@ import { Executor, type FileJob } from './executor';
 import { policyOf } from './format';
 import { importModule, listFiles } from './loader';
 import { misnamedFileWarnings } from './name-check';
-import { checkWritten } from './unwritten';
 import type { AppliedEntry, MigrationFile } from './plan';
 import { quoteIdent } from './quote';
 import { createTracking, type Tracking } from './storage';
 import { joinFileTransactions } from './transaction';
 import type { Direction, ExecutedItem, Logger, MigrationContext, MigrationModule, PreviewItem, StartedItem, StreamKind, StreamLayout } from './types';
+import { checkWritten } from './unwritten';
 import { watchQueries } from './watch';
 
 export interface StreamOptions {

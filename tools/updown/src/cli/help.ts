@@ -77,7 +77,8 @@ function exitCodes(path: string): string[] {
 
 /** The text after a leaf command's options. */
 export function helpAfter(path: string): string {
-  const examples = EXAMPLES[path] ?? [];
+  // A command without its own examples (yet) still shows how it is typed.
+  const examples = EXAMPLES[path] ?? [`updown ${path.replace(/^updown /, '')}`];
   return ['', 'Examples:', ...examples.map((line) => `  $ ${line}`), '', 'Exit codes:', ...exitCodes(path)].join('\n');
 }
 

@@ -2,20 +2,42 @@
 'use strict';
 // The compiled CLI from the npm package; in a checkout of updown, its TypeScript source (entry.js).
 require('dotenv').config({ quiet: true });
-const { main } = require('../entry.js')('cli/index');
+const load = require('../entry.js');
+const { inheritedJsonIo, runJsonChild, wantsJson } = load('cli/json-stdout');
+
+const argv = process.argv.slice(2);
+
+/** `--json` runs updown in a child whose fd 1 is stderr, so nothing a migration prints reaches stdout (src/cli/json-stdout.ts). */
+function run() {
+  const io = inheritedJsonIo();
+  if (!io && wantsJson(argv)) return runJsonChild(__filename, argv);
+  return load('cli/index').main(argv, io);
+}
 
 // A migration that forgets an `await` can leave a promise that rejects later: updown has already
 // failed that file (watch.ts); the late rejection must not crash the process with a stack trace.
 process.on('unhandledRejection', (reason) => {
-  process.stderr.write(`updown: a query was left running and failed later: ${reason && reason.message ? reason.message : reason}\n`);
+  process.stderr.write(`warning: a query was left running and failed later: ${reason && reason.message ? reason.message : reason}\n`);
 });
 
-main(process.argv.slice(2)).then(
+/**
+ * updown has closed everything it opened when main() resolves. What can still hold the process is
+ * a migration's own: a timer, a socket, or (after SIGINT/SIGTERM) the file stuck in an `await`
+ * that never resolves, which was rolled back and let go. Once the output has drained, the
+ * process ends with its code instead of waiting for it.
+ */
+function exitSoon(code) {
+  process.exitCode = code;
+  const drained = () => process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+  setTimeout(drained, 250).unref();
+}
+
+run().then(
   (code) => {
-    process.exitCode = code;
+    exitSoon(code);
   },
   (error) => {
-    process.stderr.write(`updown: unexpected error: ${error && error.stack ? error.stack : error}\n`);
+    process.stderr.write(`error: unexpected: ${error && error.stack ? error.stack : error}\n`);
     process.exitCode = 1;
   },
 );

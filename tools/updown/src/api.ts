@@ -2,8 +2,9 @@
  * The typed programmatic API. Every call returns a result instead of throwing for the failures a
  * user can cause; the CLI only prints it and picks the exit code.
  */
+import { compileProblems, loadableFiles, markInvalid } from './compile-check';
 import { UsageError } from './errors';
-import { guardProduction, logSkippedSeed, openForChange, openForReading, requireSeedAllowed, seedsFor, type StreamState } from './history';
+import { checkLoadable, guardProduction, logSkippedSeed, openForChange, openForReading, requireSeedAllowed, seedsFor, type StreamState } from './history';
 import { checkHistory, findByName, historyProblems, newestApplied, outOfOrder, planDown, planUp, statusOf, type AppliedEntry, type MigrationFile } from './plan';
 import { quoteIdent } from './quote';
 import { readHistory } from './reader';
@@ -170,11 +171,15 @@ export function withRunner<T>(options: RunOptions, fn: (runner: Runner) => Promi
       trial: async (body) => {
         // Tables ensured and history checked once; a trial then runs files by name.
         opened ??= openForChange(session, options.kind, options.dir);
-        return withTrial(session, (await opened).stream, body);
+        const { stream } = await opened;
+        await stream.ready();
+        return withTrial(session, stream, body);
       },
     });
   });
 }
+
+const commandOf = (kind: StreamKind) => (kind === 'seeds' ? 'seed' : 'migrate');
 
 /** Runs one seed (or migration) by name, recorded like the others; already applied is nothing to do. */
 export function runOne(options: RunOptions & { name: string }): Promise<RunResult> {
@@ -182,7 +187,7 @@ export function runOne(options: RunOptions & { name: string }): Promise<RunResul
     withSession(options, `${options.kind} run`, 'locked', async (session) => {
       const { stream, files, applied } = await openForChange(session, options.kind, options.dir);
       const file = findByName(files, options.name);
-      if (!file) throw new UsageError(`no file named ${options.name} in ${options.dir}; see \`status\` for the names`);
+      if (!file) throw new UsageError(`no file named ${options.name} in ${options.dir}: \`updown ${commandOf(options.kind)} status\` lists the names`);
       const name = file.name;
       if (applied.some((entry) => entry.name === name)) {
         session.options.logger.info(`${name} is already applied`);
@@ -199,12 +204,13 @@ export async function status(options: RunOptions): Promise<StatusResult> {
   const started = Date.now();
   const items = await (async () => {
     const { files, applied } = await readHistory(options, options.kind, options.dir);
-    if (options.kind !== 'seeds') return statusOf(files, applied);
+    const invalid = compileProblems(files);
+    if (options.kind !== 'seeds') return markInvalid(statusOf(files, applied), invalid);
     // Seeds only: a pending seed meant for another environment is skipped here, not pending.
     const skipped = new Map<string, string>();
-    const here = seedsFor(files, applied, options.env, (file, refusal) => skipped.set(file.name, refusal));
+    const here = seedsFor(loadableFiles(files, applied, invalid), applied, options.env, (file, refusal) => skipped.set(file.name, refusal));
     const skippedItems = [...skipped].map(([name, refusal]) => ({ name, state: 'pending' as const, skipped: refusal }));
-    return [...statusOf(here, applied), ...skippedItems].sort((a, b) => (a.name < b.name ? -1 : 1));
+    return markInvalid([...statusOf(here, applied), ...skippedItems].sort((a, b) => (a.name < b.name ? -1 : 1)), invalid);
   })();
   const success = items.every((item) => item.state === 'applied' || (item.state === 'pending' && item.skipped));
   return { success, items, durationMs: Date.now() - started };
@@ -232,6 +238,8 @@ export function fresh(options: RunOptions & { seedsDir?: string; seedsLayout?: S
   return run(options, (record) =>
     withSession(options, 'db fresh', 'locked', async (session) => {
       await guardProduction(session, session.stream('migrations', options.dir), 'db fresh');
+      await checkLoadable(session, 'migrations', options.dir);
+      if (options.seedsDir) await checkLoadable(session, 'seeds', options.seedsDir, options.seedsLayout ?? {});
       await dropSchema(session);
       await applyUp(session, 'migrations', options.dir, {}, record);
       if (options.seedsDir) await applyUp(session, 'seeds', options.seedsDir, {}, record, options.seedsLayout ?? {});

@@ -5,6 +5,7 @@ import { ConnectError, UsageError } from './errors';
 import { quoteIdent } from './quote';
 import { projectSequelize } from './project';
 import { enableTransactionContext } from './transaction';
+import { urlProblem } from './url-check';
 
 export interface ConnectOptions {
   url: string;
@@ -41,6 +42,12 @@ export function maskUrl(url: string): string {
   }
 }
 
+/** Refuses (exit 2), before any connection, a URL that is not PostgreSQL's; `source` says where it came from (`--url`, `DATABASE_URL`). */
+export function checkDatabaseUrl(url: string, source?: string): void {
+  const problem = urlProblem(url);
+  if (problem) throw new UsageError(`the database URL ${maskUrl(url)}${source ? ` (from ${source})` : ''} ${problem}`);
+}
+
 /**
  * PostgreSQL 14+: a backend whose client is gone (a SIGKILLed runner) notices within 2 s and
  * stops its statement, instead of running a long migration to the end for nobody. Set after
@@ -65,6 +72,7 @@ function startupOption(name: string, value: string): string {
 export function createSequelize(options: ConnectOptions): Sequelize {
   const { Sequelize: SequelizeClass } = projectSequelize(options.projectDir);
   enableTransactionContext(SequelizeClass as never);
+  checkDatabaseUrl(options.url);
   let parsed: ReturnType<typeof parseConnectionString>;
   try {
     parsed = parseConnectionString(options.url);

@@ -188,7 +188,7 @@ export class InterruptedError extends UpdownError {
       : inFlight.outsideTransaction
         ? ` while running ${inFlight.file} outside a transaction: it may be half applied and is marked failed; ` +
           `check the database, then \`repair --accept ${inFlight.migration}\``
-        : ` while running ${inFlight.file}: its statement was cancelled and rolled back, nothing was recorded for it`;
+        : ` while running ${inFlight.file}: any running statement was cancelled and its transaction rolled back, nothing was recorded for it`;
     super(`interrupted by ${signal}${what}`);
     this.signal = signal;
     this.migration = inFlight?.migration;
@@ -205,3 +205,19 @@ export class ProductionGuardError extends RefusedError {
 
 /** A seed that is not meant for this environment. Exit 2. */
 export class EnvironmentError extends RefusedError {}
+
+/** A file made by `create` whose up(), down() or change() is still the template's placeholder. Exit 2. */
+export class UnwrittenMigrationError extends RefusedError {
+  constructor(readonly migration: string, readonly file: string, readonly direction: Direction, change: boolean) {
+    const part = change ? 'change()' : `${direction}()`;
+    const fix = change
+      ? 'write the queryInterface calls of the change'
+      : direction === 'up'
+        ? 'write the change in up() (e.g. `await queryInterface.addColumn(…)`)'
+        : `write the down() that undoes its up() (once applied, the edit is accepted with \`repair --accept ${migration}\`; or stop before this file with --to)`;
+    super(
+      `${file}: ${part} is still the template's placeholder, so nothing was ${direction === 'up' ? 'run' : 'reverted'}: ` +
+        `${fix}, and delete its \`throw new Error('updown:unwritten …')\` line`,
+    );
+  }
+}

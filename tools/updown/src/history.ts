@@ -3,7 +3,7 @@
  * the history, and apply the guards (production, seed environments).
  */
 import { EnvironmentError, ProductionGuardError } from './errors';
-import { loadModule } from './loader';
+import { importModule, loadModule } from './loader';
 import { checkHistory, type AppliedEntry, type MigrationFile } from './plan';
 import type { Session } from './session';
 import { METADATA_TABLE } from './storage';
@@ -20,19 +20,33 @@ export interface StreamState {
 }
 
 /**
- * For commands that change the schema, under the lock: the production guard first (a refused
- * command writes nothing), then tables ensured, history adopted and vouched for.
+ * For commands that change the schema, under the lock. Everything that can refuse comes before
+ * anything is written: the production guard, the folder's listing, the history read (the tables
+ * may not exist yet: no rows) and vouched for; then the caller plans, and the stream loads and
+ * checks the planned files. Only the stream's first run creates the schema and tracking tables
+ * (`Stream.ready`), so a refused run leaves no `SequelizeMeta` or `updown_metadata` behind.
  */
 export async function openForChange(session: Session, kind: StreamKind, dir: string, guard?: string, layout?: StreamLayout): Promise<StreamState> {
   const stream = session.stream(kind, dir, layout);
   if (guard) await guardProduction(session, stream, guard);
-  await stream.storage.ensure();
   const files = stream.files();
   const applied = await stream.applied();
   checkHistory(files, applied);
-  for (const said of await stream.storage.adopt(applied)) session.options.logger.info(said);
-  if (kind === 'migrations') await stream.storage.initMetadata('environment', session.options.env);
+  stream.beforeFirstWrite(async () => {
+    await stream.storage.ensure();
+    for (const said of await stream.storage.adopt(applied)) session.options.logger.info(said);
+    if (kind === 'migrations') await stream.storage.initMetadata('environment', session.options.env);
+  });
   return { stream, files, applied };
+}
+
+/**
+ * Lists the stream's folder and loads every file, writing nothing: for a command that destroys
+ * before it runs files (`db fresh`), so a missing folder or a file that cannot load refuses first.
+ */
+export async function checkLoadable(session: Session, kind: StreamKind, dir: string, layout?: StreamLayout): Promise<void> {
+  const stream = session.stream(kind, dir, layout);
+  for (const file of stream.files()) await importModule(file, stream.layout);
 }
 
 /** For read-only commands: creates nothing. */

@@ -83,7 +83,7 @@ export function loadModule(file: MigrationFile, layout: StreamLayout = {}): Migr
 }
 
 /** `require` cannot load this ES module (before Node 20.19, or one with top-level await). */
-const isEsm = (error: unknown) => ['ERR_REQUIRE_ESM', 'ERR_REQUIRE_ASYNC_MODULE'].includes(String((error as NodeJS.ErrnoException).code));
+const isEsm = (error: unknown) => ['ERR_REQUIRE_ESM', 'ERR_REQUIRE_ASYNC_MODULE'].includes(String((error as NodeJS.ErrnoException | undefined)?.code));
 
 /**
  * A real `import()`: the TypeScript build turns a literal `import()` into `require`, which is

@@ -109,15 +109,7 @@ export function planUp(files: MigrationFile[], applied: AppliedEntry[], options:
   const done = new Set(applied.map((entry) => entry.name));
   const pending = files.filter((file) => !done.has(file.name));
   let planned = pending.slice(0, options.step ?? pending.length);
-  if (options.to !== undefined) {
-    const found = findByName(pending, options.to);
-    const index = found ? pending.indexOf(found) : -1;
-    if (index === -1) {
-      const why = findByName(applied, options.to) ? 'it is already applied' : 'no file has that name';
-      throw new UsageError(`--to ${options.to}: not a pending file (${why}); see \`status\` for the names`);
-    }
-    planned = pending.slice(0, index + 1);
-  }
+  if (options.to !== undefined) planned = pendingUpTo(pending, applied, options.to);
   if (options.strictOrder) {
     const late = new Set(outOfOrder(files, applied).map((file) => file.name));
     const first = planned.find((file) => late.has(file.name));
@@ -129,6 +121,18 @@ export function planUp(files: MigrationFile[], applied: AppliedEntry[], options:
     }
   }
   return planned;
+}
+
+/**
+ * `--to NAME`, inclusive. NAME already applied is nothing to do (a deploy step that says `up --to X`
+ * can be rerun), except for pending files older than it (a merged branch), which `up` applies anyway.
+ */
+function pendingUpTo(pending: MigrationFile[], applied: AppliedEntry[], to: string): MigrationFile[] {
+  const found = findByName(pending, to);
+  if (found) return pending.slice(0, pending.indexOf(found) + 1);
+  const done = findByName(applied, to);
+  if (done) return pending.filter((file) => file.name < done.name);
+  throw new UsageError(`--to ${to}: no file has that name; see \`status\` for the names`);
 }
 
 /** Applied entries, newest (by name) first, each joined to its file. */

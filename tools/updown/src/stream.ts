@@ -5,11 +5,13 @@ import { IrreversibleMigrationError, NeedsOwnTransactionError } from './errors';
 import { Executor, type FileJob } from './executor';
 import { policyOf } from './format';
 import { importModule, listFiles } from './loader';
+import { misnamedFileWarnings } from './name-check';
 import { sameName, type AppliedEntry, type MigrationFile } from './plan';
 import { quoteIdent } from './quote';
 import { createTracking, type Tracking } from './storage';
 import { joinFileTransactions } from './transaction';
-import type { Direction, ExecutedItem, Logger, MigrationContext, MigrationModule, PreviewItem, StreamKind, StreamLayout } from './types';
+import type { Direction, ExecutedItem, Logger, MigrationContext, MigrationModule, PreviewItem, StartedItem, StreamKind, StreamLayout } from './types';
+import { checkWritten } from './unwritten';
 import { watchQueries } from './watch';
 
 export interface StreamOptions {
@@ -24,6 +26,7 @@ export interface StreamOptions {
   logger: Logger;
   lockRetries: number;
   signal?: AbortSignal;
+  onStarted?: (item: StartedItem) => void;
 }
 
 /**
@@ -92,6 +95,7 @@ export class Stream {
     if (!this.listing) {
       this.listing = listFiles(this.options.dir, this.options.layout);
       this.storage.know(this.listing);
+      for (const warning of misnamedFileWarnings(this.options.dir, this.options.layout.format)) this.options.logger.warn(warning);
     }
     return this.listing;
   }
@@ -107,8 +111,10 @@ export class Stream {
   async run(direction: Direction, planned: MigrationFile[], onExecuted: (item: ExecutedItem) => void, within?: Transaction): Promise<void> {
     const modules = await this.load(direction, planned);
     if (within) this.refuseOutsideFiles(planned, modules);
+    await this.ready();
     const execute = (file: MigrationFile) => async () => {
       const started = Date.now();
+      this.options.onStarted?.({ name: file.name, direction, stream: this.options.kind, index: planned.indexOf(file) + 1, total: planned.length });
       await this.executor.execute({ file, module: modules.get(file.name)!, direction, within });
       onExecuted({ name: file.name, direction, durationMs: Date.now() - started });
     };
@@ -171,10 +177,25 @@ export class Stream {
     if (outside) throw new NeedsOwnTransactionError(outside.name, outside.path, 'runs outside a transaction (`transaction = false` or `noTransaction`)');
   }
 
+  private firstWrite: (() => Promise<void>) | undefined;
+
+  /** Work (tables ensured, history adopted) done once, when a run has loaded and checked its files. */
+  beforeFirstWrite(step: () => Promise<void>): void {
+    this.firstWrite = step;
+  }
+
+  /** Runs the `beforeFirstWrite` step now, if it has not run yet. */
+  async ready(): Promise<void> {
+    const step = this.firstWrite;
+    this.firstWrite = undefined;
+    await step?.();
+  }
+
   /** Loads every file first: a syntax error or a missing down() refuses before anything runs. */
   private async load(direction: Direction, planned: MigrationFile[]): Promise<Map<string, MigrationModule>> {
     const modules = new Map<string, MigrationModule>();
     for (const file of planned) modules.set(file.name, await importModule(file, this.options.layout));
+    for (const file of planned) checkWritten(file, modules.get(file.name)!, direction, this.options.logger);
     if (direction === 'down') {
       const irreversible = planned.find((file) => !modules.get(file.name)?.down);
       if (irreversible) throw new IrreversibleMigrationError(irreversible.name, irreversible.path);

@@ -135,6 +135,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Called as each file finishes (the CLI prints a line per file from it). */
   onExecuted?: (item: ExecutedItem) => void;
+  /** Called as each file starts (the CLI shows a long-running one on a terminal). */
+  onStarted?: (item: StartedItem) => void;
   /** Called when the runner starts waiting behind another one. */
   onLockWait?: (holder: LockHolder | undefined) => void;
 }
@@ -173,6 +175,15 @@ export interface ExecutedItem {
   stream?: StreamKind;
 }
 
+/** A file that starts running: its place among the files of that run (1-based). */
+export interface StartedItem {
+  name: string;
+  direction: Direction;
+  stream: StreamKind;
+  index: number;
+  total: number;
+}
+
 /** The result every state-changing API call returns. */
 export interface RunResult {
   success: boolean;
@@ -183,7 +194,8 @@ export interface RunResult {
   durationMs: number;
 }
 
-export type ItemState = 'applied' | 'pending' | 'edited' | 'missing' | 'failed';
+/** `invalid`: the file cannot be compiled (a syntax error); `reason` says why. */
+export type ItemState = 'applied' | 'pending' | 'edited' | 'missing' | 'failed' | 'invalid';
 
 export interface StatusItem {
   name: string;
@@ -193,6 +205,8 @@ export interface StatusItem {
   outOfOrder?: boolean;
   /** Why a pending seed does not run in this environment. */
   skipped?: string;
+  /** Why an `invalid` file is: what compiling it said. */
+  reason?: string;
 }
 
 export interface StatusResult {

@@ -26,6 +26,21 @@ function cachePath(source, filename) {
   return path.join(cacheDir, `${key}.js`);
 }
 
+/**
+ * SWC's report in one line, "Expected ',', got '}' (line 5)": its snippet and native backtrace
+ * say nothing more to a migration's author and bury the message.
+ */
+function describeSwcError(error) {
+  // eslint-disable-next-line no-control-regex
+  const text = String((error && error.message) || error).replace(/\u001b\[[0-9;]*m/g, '').split(/\n\s*\nCaused by:/)[0];
+  const lines = text.split('\n');
+  const stated = lines.map((line) => /^\s*[x×]\s+(.+)$/.exec(line)).find(Boolean);
+  const message = stated ? stated[1] : (lines.find((line) => line.trim()) || 'syntax error').trim();
+  const caret = lines.findIndex((line) => /^\s*:\s*\^/.test(line));
+  const at = caret > 0 ? /^\s*(\d+)\s*\|/.exec(lines[caret - 1]) : null;
+  return at ? `${message} (line ${at[1]})` : message;
+}
+
 function compile(source, filename) {
   const cached = cachePath(source, filename);
   try {
@@ -33,12 +48,17 @@ function compile(source, filename) {
   } catch {
     // not cached yet
   }
-  const { code } = require('@swc/core').transformSync(source, {
-    filename,
-    sourceMaps: 'inline',
-    jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
-    module: { type: 'commonjs' },
-  });
+  let code;
+  try {
+    ({ code } = require('@swc/core').transformSync(source, {
+      filename,
+      sourceMaps: 'inline',
+      jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+      module: { type: 'commonjs' },
+    }));
+  } catch (error) {
+    throw new SyntaxError(describeSwcError(error), { cause: error });
+  }
   // Written whole, then renamed: a concurrent reader never sees half a file.
   const partial = `${cached}.${process.pid}`;
   try {
@@ -60,4 +80,4 @@ function registerTypeScript() {
   require('pirates').addHook(compile, { exts: ['.ts'], ignoreNodeModules: false });
 }
 
-module.exports = { registerTypeScript };
+module.exports = { registerTypeScript, compile, describeSwcError };

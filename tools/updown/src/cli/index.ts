@@ -7,6 +7,8 @@ import { dumpCommand } from './commands/dump';
 import { streamCommands } from './commands/stream';
 import { verifyCommands } from './commands/verify';
 import { EXIT } from './exit-codes';
+import { addHelp } from './help';
+import { divertStdout, wantsJson } from './json-stdout';
 import { UsageError } from '../errors';
 import { Printer, type Io } from './output';
 import { silencePgOverlapWarning } from './quiet';
@@ -14,6 +16,7 @@ import { silencePgOverlapWarning } from './quiet';
 export const processIo: Io = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+  isTTY: process.stdout.isTTY === true,
 };
 
 /** The package's version: package.json is two folders up from both src/cli and dist/cli. */
@@ -37,6 +40,7 @@ function program(io: Io, state: { code: number }): Command {
   verifyCommands(migrate, seed, io, state);
   dumpCommand(db, io, state);
   adoptCommand(root, io, state);
+  addHelp(root);
   return root;
 }
 
@@ -46,6 +50,17 @@ function program(io: Io, state: { code: number }): Command {
  * SIGINT/SIGTERM, when the user insists on stopping now.
  */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  // With --json, what migrations print goes to stderr (cli/json-stdout.ts; bin/updown.js also moves fd 1).
+  const diverted = wantsJson(argv) ? divertStdout() : undefined;
+  const out = diverted && io === processIo ? { ...io, stdout: diverted.write } : io;
+  try {
+    return await run(argv, out);
+  } finally {
+    diverted?.restore();
+  }
+}
+
+async function run(argv: string[], io: Io): Promise<number> {
   const state = { code: EXIT.ok as number };
   silencePgOverlapWarning();
   try {
@@ -54,7 +69,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     if (!(error instanceof CommanderError)) throw error;
     if (error.exitCode === 0) return EXIT.ok;
     // Commander already said it on stderr; --json still promises one document on stdout.
-    if (argv.includes('--json')) new Printer(io, true).error(new UsageError(error.message.replace(/^error: /, '')));
+    if (wantsJson(argv)) new Printer(io, true).error(new UsageError(error.message.replace(/^error: /, '')));
     return EXIT.refused;
   }
   return state.code;

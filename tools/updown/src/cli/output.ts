@@ -1,11 +1,14 @@
 import pc from 'picocolors';
 import { MigrationFailedError, pgDetails, UpdownError } from '../errors';
 import type { RepairResult } from '../repair';
-import type { ExecutedItem, LockHolder, Logger, PreviewItem, RunResult, StatusResult } from '../types';
+import type { ExecutedItem, LockHolder, Logger, PreviewItem, RunResult, StartedItem, StatusResult } from '../types';
+import { Progress, type Activity, type Clock } from './progress';
 
 export interface Io {
   stdout(text: string): void;
   stderr(text: string): void;
+  /** stdout is a terminal: long-running files show a status line (cli/progress.ts). */
+  isTTY?: boolean;
 }
 
 const VERBS = { up: 'migrated', down: 'reverted' } as const;
@@ -40,8 +43,15 @@ function caret(sql: string, position: number): string[] {
   return [`    ${sql}`];
 }
 
+/**
+ * The CLI's one prefix style, `error: …` and `warning: …` (as commander's own usage errors and
+ * most command-line tools write them), so a reader and a grep find every one the same way.
+ */
+export const ERROR_PREFIX = 'error:';
+export const WARNING_PREFIX = 'warning:';
+
 function errorLines(error: Error): string[] {
-  const lines = [`${pc.red('error')} ${error.message}`];
+  const lines = [`${pc.red(ERROR_PREFIX)} ${error.message}`];
   const pg = error instanceof MigrationFailedError ? error.pg : pgDetails((error as { cause?: unknown }).cause);
   if (pg.detail) lines.push(`  detail: ${pg.detail}`);
   if (pg.hint) lines.push(`  hint: ${pg.hint}`);
@@ -70,18 +80,43 @@ export function errorJson(error: Error): Record<string, unknown> {
 
 /** Human output is Rails-like lines; `--json` is one document on stdout and nothing else there. */
 export class Printer {
+  /** The status line of a long-running file, on a terminal only. */
+  private readonly progress: Progress | undefined;
+
   constructor(
     private readonly io: Io,
     readonly json: boolean,
-  ) {}
+    clock?: Clock,
+  ) {
+    this.progress = !json && io.isTTY ? new Progress((text) => io.stdout(text), clock) : undefined;
+  }
 
   /** Progress and notes: stdout for people, stderr when stdout carries JSON. */
   readonly logger: Logger = {
-    info: (message) => (this.json ? this.io.stderr(`${message}\n`) : this.io.stdout(`${message}\n`)),
-    warn: (message) => this.io.stderr(`${pc.yellow('warning')} ${message}\n`),
+    info: (message) => {
+      this.progress?.clear();
+      if (this.json) this.io.stderr(`${message}\n`);
+      else this.io.stdout(`${message}\n`);
+    },
+    warn: (message) => {
+      this.progress?.clear();
+      this.io.stderr(`${pc.yellow(WARNING_PREFIX)} ${message}\n`);
+    },
+  };
+
+  /** Something long is running (a file, a verify round trip); `undefined` ends it. */
+  activity(activity: Activity | undefined): void {
+    if (activity) this.progress?.start(activity);
+    else this.progress?.stop();
+  }
+
+  started = (item: StartedItem): void => {
+    const verb = item.direction === 'down' ? 'reverting' : item.stream === 'seeds' ? 'seeding' : 'migrating';
+    this.activity({ verb, name: item.name, index: item.index, total: item.total });
   };
 
   executed = (item: ExecutedItem): void => {
+    this.progress?.stop();
     if (this.json) return;
     const verb = item.stream === 'seeds' && item.direction === 'up' ? 'seeded' : VERBS[item.direction];
     this.io.stdout(`${pc.green(verb.padEnd(9))} ${item.name} ${pc.dim(`(${ms(item.durationMs)})`)}\n`);
@@ -93,6 +128,7 @@ export class Printer {
   };
 
   result(result: RunResult, what: string): void {
+    this.progress?.stop();
     if (this.json) {
       const [error] = result.errors;
       const doc = {
@@ -132,20 +168,21 @@ export class Printer {
 
   status(result: StatusResult, kind: string): void {
     if (this.json) {
-      const items = result.items.map(({ name, state, appliedAt, outOfOrder, skipped }) => ({
+      const items = result.items.map(({ name, state, appliedAt, outOfOrder, skipped, reason }) => ({
         name,
         state,
         ...(appliedAt ? { appliedAt: appliedAt.toISOString() } : {}),
         ...(outOfOrder ? { outOfOrder } : {}),
         ...(skipped ? { skipped } : {}),
+        ...(reason ? { reason } : {}),
       }));
       this.io.stdout(`${JSON.stringify({ ok: result.success, items })}\n`);
       return;
     }
-    const paint = { applied: pc.green, pending: pc.yellow, edited: pc.red, missing: pc.red, failed: pc.red } as const;
+    const paint = { applied: pc.green, pending: pc.yellow, edited: pc.red, missing: pc.red, failed: pc.red, invalid: pc.red } as const;
     for (const item of result.items) {
       const when = item.appliedAt ? pc.dim(` ${item.appliedAt.toISOString()}`) : '';
-      const notes = [item.outOfOrder && 'older than the newest applied file', item.skipped && `skipped here: ${item.skipped}`].filter(Boolean);
+      const notes = [item.outOfOrder && 'older than the newest applied file', item.skipped && `skipped here: ${item.skipped}`, item.reason].filter(Boolean);
       const note = notes.length ? pc.yellow(` (${notes.join('; ')})`) : '';
       this.io.stdout(`${paint[item.state](item.state.padEnd(8))} ${item.name}${when}${note}\n`);
     }
@@ -155,6 +192,7 @@ export class Printer {
   }
 
   error(error: Error): void {
+    this.progress?.stop();
     if (this.json) this.io.stdout(`${JSON.stringify({ ok: false, executed: [], error: errorJson(error) })}\n`);
     else this.io.stderr(`${errorLines(error).join('\n')}\n`);
   }

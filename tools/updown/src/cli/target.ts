@@ -1,5 +1,5 @@
 import { resolveOptionsAsync, type CommandFlags, type ProjectSource, type ResolvedOptions } from '../config';
-import { maskUrl } from '../connection';
+import { checkDatabaseUrl, maskUrl } from '../connection';
 import { ensureDatabase, urlForDatabase } from '../database';
 import { EmbeddedUnavailableError, startEmbedded } from '../embedded';
 import { UsageError } from '../errors';
@@ -28,7 +28,8 @@ export async function withTarget<T>(
   fn: (options: RunOptions, resolved: ResolvedOptions) => Promise<T>,
 ): Promise<T> {
   const resolved = await resolveOptionsAsync(kind, flags, printer.logger);
-  const base = { ...resolved.options, signal: flags.signal, onExecuted: printer.executed, onLockWait: printer.lockWait };
+  if (resolved.options.url !== undefined) checkDatabaseUrl(resolved.options.url, resolved.urlSource);
+  const base = { ...resolved.options, signal: flags.signal, onExecuted: printer.executed, onStarted: printer.started, onLockWait: printer.lockWait };
   const project = projectLine(resolved.source);
   if (project) printer.logger.info(project);
   if (base.url) {

@@ -24,11 +24,15 @@ export interface VerifyOptions extends RunOptions, RangeOptions {
   onVerdict?: (verdict: Verdict) => void;
   /** Called once the scratch database is ready, saying how it was made. */
   onScratch?: (scratch: ScratchInfo) => void;
+  /** Called before the first round trip with the files to verify, in order (for `n of N`). */
+  onPlanned?: (names: string[]) => void;
 }
 
 /** The engine's options alone: verify's own (`all`, `to`, …) must not reach `up`/`down`. */
 export function engineOptions(options: VerifyOptions): RunOptions {
-  const { all: _all, from: _from, to: _to, inPlace: _inPlace, onVerdict: _onVerdict, onScratch: _onScratch, ...engine } = options as VerifyOptions & { migrationsDir?: string };
+  // onStarted too: verify reports files as verdicts, not as the up and down runs inside them.
+  const { all: _all, from: _from, to: _to, inPlace: _inPlace, onVerdict: _onVerdict, onScratch: _onScratch, onPlanned: _onPlanned, onStarted: _onStarted, ...engine } =
+    options as VerifyOptions & { migrationsDir?: string };
   delete (engine as { migrationsDir?: string }).migrationsDir;
   return engine;
 }
@@ -67,6 +71,7 @@ export async function runVerify<S>(
       options.onScratch?.(scratch);
       await prepare(url);
       const run = options.inPlace ? { ...engine, onExecuted: undefined } : scratchRunOptions(engine, url);
+      options.onPlanned?.(plan.range.map((file) => file.name));
       const outcome = await withRunner(run, (runner) => roundTrips(plan.range, runner, probe(url), options.onVerdict));
       return result({ scratch, ...outcome });
     };

@@ -86,6 +86,6 @@ it('without the list, the same file is rolled back, run again outside a transact
   );
   const up = await run(config({ format: 'sequelize-cli' }), 'up');
   expect(up.code).toBe(0);
-  expect(up.stderr).toMatch(/warning 20230302000000-index-events\.js: CREATE INDEX CONCURRENTLY cannot run inside a transaction block; rolled back, and run again outside a transaction/);
+  expect(up.stderr).toMatch(/warning: 20230302000000-index-events\.js: CREATE INDEX CONCURRENTLY cannot run inside a transaction block; rolled back, and run again outside a transaction/);
   expect(await indexExists(url, 'events_kind')).toBe(true);
 });

@@ -50,7 +50,8 @@ describe('createFile', () => {
     const body = fs.readFileSync(written, 'utf8');
     expect(body).toMatch(/export const up: Migration = /);
     expect(body).toMatch(/export const down: Migration = /);
-    expect(body).toContain("throw new Error('addStripeCustomerId: down() is not written yet')");
+    expect(body).toContain("throw new Error('updown:unwritten down() of addStripeCustomerId')");
+    expect(body).toContain("// await queryInterface.addColumn('organizations', 'stripe_customer_id', { type: DataTypes.STRING });");
     expect(body).not.toContain('__NAME__');
   });
 

@@ -29,10 +29,20 @@ describe('planUp', () => {
     expect(names(planUp(FILES, [], { to: `${A}.js` }))).toEqual([A]);
   });
 
-  it('--to refuses an unknown name and an applied one, saying which', () => {
+  it('--to refuses an unknown name', () => {
     expect(() => planUp(FILES, applied(A), { to: '20990101000000-nope' })).toThrow(UsageError);
     expect(() => planUp(FILES, applied(A), { to: '20990101000000-nope' })).toThrow(/no file has that name/);
-    expect(() => planUp(FILES, applied(A), { to: A })).toThrow(/already applied/);
+  });
+
+  it('--to an applied file is nothing to do (a deploy step can be rerun), with or without its extension', () => {
+    expect(planUp(FILES, applied(A, B), { to: B })).toEqual([]);
+    expect(planUp(FILES, applied(A, B), { to: `${A}.ts` })).toEqual([]);
+    expect(planUp(FILES, applied(A, B, C, D), { to: D })).toEqual([]);
+  });
+
+  it('--to an applied file still applies pending files older than it (a merged branch), and only those', () => {
+    expect(names(planUp(FILES, applied(A, C), { to: C }))).toEqual([B]);
+    expect(() => planUp(FILES, applied(A, C), { to: C, strictOrder: true })).toThrow(/--strict-order/);
   });
 
   it('--step counts pending files and stops at the end', () => {

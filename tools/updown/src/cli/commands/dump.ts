@@ -4,7 +4,7 @@ import { findConfig } from '../../config';
 import { dump, type DumpResult } from '../../verify';
 import { action, withCommonOptions, type GlobalFlags } from '../common';
 import { EXIT, exitCodeOf } from '../exit-codes';
-import type { Io, Printer } from '../output';
+import { ERROR_PREFIX, type Io, type Printer } from '../output';
 import { withTarget } from '../target';
 
 interface DumpFlags extends GlobalFlags {
@@ -34,11 +34,11 @@ function report(io: Io, printer: Printer, result: DumpResult, check: boolean): n
   } else if (!check) {
     io.stdout(result.changed ? `wrote ${shown}\n` : `${shown} is up to date\n`);
   } else if (result.missing) {
-    io.stderr(`no schema file at ${shown}: run \`updown db dump\` on the migrated database and commit it\n`);
+    io.stderr(`${ERROR_PREFIX} no schema file at ${shown}: run \`updown db dump\` on the migrated database and commit it\n`);
   } else if (result.diff) {
     io.stdout(result.diff);
     io.stderr(
-      `the database differs from ${shown}: after a new migration, run \`updown db dump\` and commit the file; ` +
+      `${ERROR_PREFIX} the database differs from ${shown}: after a new migration, run \`updown db dump\` and commit the file; ` +
         'if nobody wrote a migration for it, the change was made by hand (undo it, or write a migration)\n',
     );
   } else {

@@ -43,7 +43,8 @@ export function streamCommands(parent: Command, kind: StreamKind, io: Io, state:
       action<RangeFlags>(io, state, (flags, printer) =>
         withTarget(kind, flags, printer, async (options) => {
           const { to, step, strictOrder, dryRun } = flags;
-          return finish(printer, await up({ ...options, to, step, strictOrder, dryRun }), `every ${noun} is applied`);
+          const done = to ? `every ${noun} up to ${to} is applied` : `every ${noun} is applied`;
+          return finish(printer, await up({ ...options, to, step, strictOrder, dryRun }), done);
         }),
       ),
     );

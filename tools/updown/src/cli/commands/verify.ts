@@ -18,6 +18,7 @@ interface VerifyFlags extends GlobalFlags {
 }
 
 function finish(io: Io, printer: Printer, result: VerifyResult, noun: string, key: 'migrations' | 'seeds'): number {
+  printer.activity(undefined);
   if (printer.json) io.stdout(`${JSON.stringify(verifyJson(result, key, errorJson))}\n`);
   else {
     for (const error of result.errors) printer.error(error);
@@ -27,12 +28,25 @@ function finish(io: Io, printer: Printer, result: VerifyResult, noun: string, ke
   return result.success ? EXIT.ok : EXIT.failed;
 }
 
-/** Human output as it happens: how the scratch database was made, then one block per file. */
+/**
+ * Human output as it happens: how the scratch database was made, then one block per file; on a
+ * terminal, the file being verified and `n of N` while it takes more than a second.
+ */
 function progress(io: Io, printer: Printer, noun: string) {
   if (printer.json) return {};
+  let names: string[] = [];
+  const next = (index: number) => printer.activity(index < names.length ? { verb: 'verifying', name: names[index], index: index + 1, total: names.length } : undefined);
   return {
     onScratch: (scratch: Parameters<typeof scratchLine>[0]) => io.stdout(`${scratchLine(scratch, `${noun}s`)}\n`),
-    onVerdict: (verdict: Parameters<typeof verdictLines>[0]) => io.stdout(`${verdictLines(verdict).join('\n')}\n`),
+    onPlanned: (planned: string[]) => {
+      names = planned;
+      next(0);
+    },
+    onVerdict: (verdict: Parameters<typeof verdictLines>[0]) => {
+      printer.activity(undefined);
+      io.stdout(`${verdictLines(verdict).join('\n')}\n`);
+      next(names.indexOf(verdict.name) + 1);
+    },
   };
 }
 

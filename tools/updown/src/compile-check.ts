@@ -1,0 +1,82 @@
+/**
+ * `status` shows a file that cannot be compiled (a syntax error) as `invalid`, with the reason,
+ * found by compiling it and never by running it: status reads only, and a module's top level
+ * may do anything. TypeScript goes through the same cached SWC compile that loading uses (so a
+ * status warms the cache for the next up); JavaScript is parsed by SWC, as a module or a script.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { MigrationFile } from './plan';
+import type { StatusItem } from './types';
+import { compile, describeSwcError } from './typescript';
+
+const TYPESCRIPT = new Set(['.ts', '.cts', '.mts']);
+
+function parseJavaScript(source: string): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const swc = require('@swc/core') as typeof import('@swc/core');
+  const options = { syntax: 'ecmascript', target: 'es2022' } as const;
+  try {
+    swc.parseSync(source, options);
+  } catch (asModule) {
+    // CommonJS may do what a module may not (a top-level `return`); it fails only if both fail.
+    try {
+      swc.parseSync(source, { ...options, script: true });
+    } catch {
+      throw asModule;
+    }
+  }
+}
+
+/** Why `file` cannot be compiled, or undefined when it can (or is not there to read). */
+export function compileProblem(file: MigrationFile): string | undefined {
+  let source: string;
+  try {
+    source = fs.readFileSync(file.path, 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    if (TYPESCRIPT.has(path.extname(file.path))) compile(source, file.path);
+    else parseJavaScript(source);
+    return undefined;
+  } catch (error) {
+    return `cannot be compiled: ${error instanceof SyntaxError ? error.message : describeSwcError(error)}`;
+  }
+}
+
+/** The files that cannot be compiled, by name, with the reason. */
+export function compileProblems(files: MigrationFile[]): Map<string, string> {
+  const problems = new Map<string, string>();
+  for (const file of files) {
+    const problem = compileProblem(file);
+    if (problem) problems.set(file.name, problem);
+  }
+  return problems;
+}
+
+/**
+ * The files a status may still load (a seed's `environments` is read from its module): every
+ * applied one, which is not loaded, and every pending one that compiles.
+ */
+export function loadableFiles(files: MigrationFile[], applied: { name: string }[], invalid: Map<string, string>): MigrationFile[] {
+  const done = new Set(applied.map((entry) => entry.name));
+  return files.filter((file) => done.has(file.name) || !invalid.has(file.name));
+}
+
+/**
+ * Marks invalid files in a status list, adding those it does not hold. A history problem
+ * (edited, missing, failed) says more and is kept.
+ */
+export function markInvalid(items: StatusItem[], invalid: Map<string, string>): StatusItem[] {
+  if (invalid.size === 0) return items;
+  const seen = new Set(items.map((item) => item.name));
+  const marked = items.map((item): StatusItem => {
+    const reason = invalid.get(item.name);
+    if (!reason || (item.state !== 'pending' && item.state !== 'applied')) return item;
+    const { skipped: _skipped, ...rest } = item;
+    return { ...rest, state: 'invalid', reason };
+  });
+  const added = [...invalid].filter(([name]) => !seen.has(name)).map(([name, reason]): StatusItem => ({ name, state: 'invalid', reason }));
+  return [...marked, ...added].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}

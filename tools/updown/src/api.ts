@@ -6,6 +6,7 @@ import { compileProblems, loadableFiles, markInvalid } from './compile-check';
 import { UsageError } from './errors';
 import { checkLoadable, guardProduction, logSkippedSeed, openForChange, openForReading, requireSeedAllowed, seedsFor, type StreamState } from './history';
 import { checkHistory, findByName, historyProblems, newestApplied, outOfOrder, planDown, planUp, statusOf, type AppliedEntry, type MigrationFile } from './plan';
+import { misnamedFileWarnings } from './name-check';
 import { quoteIdent } from './quote';
 import { readHistory } from './reader';
 import { withSession, type Session } from './session';
@@ -204,6 +205,7 @@ export async function status(options: RunOptions): Promise<StatusResult> {
   const started = Date.now();
   const items = await (async () => {
     const { files, applied } = await readHistory(options, options.kind, options.dir);
+    for (const warning of misnamedFileWarnings(options.dir, options.layout?.format)) options.logger.warn(warning);
     const invalid = compileProblems(files);
     if (options.kind !== 'seeds') return markInvalid(statusOf(files, applied), invalid);
     // Seeds only: a pending seed meant for another environment is skipped here, not pending.

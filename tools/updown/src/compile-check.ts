@@ -11,6 +11,7 @@ import type { StatusItem } from './types';
 import { compile, describeSwcError } from './typescript';
 
 const TYPESCRIPT = new Set(['.ts', '.cts', '.mts']);
+const JAVASCRIPT = new Set(['.js', '.cjs', '.mjs']);
 
 function parseJavaScript(source: string): void {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -30,6 +31,9 @@ function parseJavaScript(source: string): void {
 
 /** Why `file` cannot be compiled, or undefined when it can (or is not there to read). */
 export function compileProblem(file: MigrationFile): string | undefined {
+  const extension = path.extname(file.path);
+  // A .sql file is no script: the SQL format checks its statements when it loads.
+  if (!TYPESCRIPT.has(extension) && !JAVASCRIPT.has(extension)) return undefined;
   let source: string;
   try {
     source = fs.readFileSync(file.path, 'utf8');
@@ -37,7 +41,7 @@ export function compileProblem(file: MigrationFile): string | undefined {
     return undefined;
   }
   try {
-    if (TYPESCRIPT.has(path.extname(file.path))) compile(source, file.path);
+    if (TYPESCRIPT.has(extension)) compile(source, file.path);
     else parseJavaScript(source);
     return undefined;
   } catch (error) {

@@ -64,9 +64,13 @@ function preview(options: RunOptions, direction: Direction, plan: (files: Migrat
 /** Applies pending files: all of them, or up to and including `to`, or the next `step`. */
 export function up(options: RunOptions & UpOptions): Promise<RunResult> {
   if (options.dryRun) return preview(options, 'up', (files, applied) => planUp(files, applied, options));
-  return run(options, (record) =>
-    withSession(options, `${options.kind} up`, 'locked', (session) => applyUp(session, options.kind, options.dir, options, record)),
-  );
+  return run(options, async (record) => {
+    // Required here, not imported: the linter runs `up` itself on its scratch database.
+    const { lintForUp } = require('./lint/gate') as typeof import('./lint/gate'); // eslint-disable-line @typescript-eslint/no-require-imports
+    const linted = await lintForUp(options);
+    const report: Record = linted ? (item) => (record(item), linted.afterFile(item.name)) : record;
+    return withSession(linted?.options ?? options, `${options.kind} up`, 'locked', (session) => applyUp(session, options.kind, options.dir, options, report));
+  });
 }
 
 /** Reverts applied files, newest first: the last one, `step` of them, down to and including `to`, or `all`. */

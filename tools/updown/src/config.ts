@@ -12,6 +12,7 @@ import {
 } from './adopt';
 import { parseDuration } from './duration';
 import { UsageError } from './errors';
+import { checkLintConfig } from './lint/settings';
 import { registerTypeScript } from './typescript';
 import type { Logger, ModuleFormat, RunOptions, StreamConfig, StreamKind, StreamLayout, UpdownConfig } from './types';
 
@@ -133,6 +134,7 @@ export function loadConfig(file: string): LoadedConfig {
   }
   checkStream(config.migrations, `${file}: migrations`);
   if (config.seeds !== undefined) checkStream(config.seeds, `${file}: seeds`);
+  checkLintConfig(config.lint, file);
   return { config, file, dir: path.dirname(path.resolve(file)) };
 }
 
@@ -288,6 +290,7 @@ export function resolveFrom(
       },
       lockRetries: flags.lockRetries ?? config?.lockRetries ?? DEFAULT_LOCK_RETRIES,
       allowProduction: flags.allowProduction ?? false,
+      ...(config?.lint ? { lint: config.lint } : {}),
       logger,
     },
     seedsDir,

@@ -38,6 +38,7 @@ export async function withSession<T>(
       logger: options.logger,
       lockRetries: options.lockRetries,
       signal: options.signal,
+      observe: options.observe,
     });
   // One Stream per folder for the whole session: its listing and checksums are read once.
   const streams = new Map<string, Stream>();

@@ -9,7 +9,7 @@ import type { AppliedEntry, MigrationFile } from './plan';
 import { quoteIdent } from './quote';
 import { createTracking, type Tracking } from './storage';
 import { joinFileTransactions } from './transaction';
-import type { Direction, ExecutedItem, Logger, MigrationContext, MigrationModule, PreviewItem, StreamKind, StreamLayout } from './types';
+import type { Direction, ExecutedItem, Logger, MigrationContext, MigrationModule, PreviewItem, RunOptions, StreamKind, StreamLayout } from './types';
 import { watchQueries } from './watch';
 
 export interface StreamOptions {
@@ -24,6 +24,8 @@ export interface StreamOptions {
   logger: Logger;
   lockRetries: number;
   signal?: AbortSignal;
+  /** Lint: an observer for each file's statements (see watch.ts). */
+  observe?: RunOptions['observe'];
 }
 
 /**
@@ -108,7 +110,8 @@ export class Stream {
     const modules = await this.load(direction, planned);
     const execute = (file: MigrationFile) => async () => {
       const started = Date.now();
-      await this.executor.execute({ file, module: modules.get(file.name)!, direction, within });
+      const module = modules.get(file.name)!;
+      await this.executor.execute({ file, module, direction, within, observe: this.options.observe?.(file, module, direction) });
       onExecuted({ name: file.name, direction, durationMs: Date.now() - started });
     };
     const { Umzug: Engine, RerunBehavior } = loadUmzug();

@@ -16,10 +16,39 @@ export interface FileWatch {
   sent: number;
   /** When set (a dry run, lint), every statement the file sends is written here. */
   statements?: string[];
+  /** When set (lint), called around each statement the file sends. */
+  observe?: StatementObserver;
 }
 
-export function newWatch(file: string, statements?: string[]): FileWatch {
-  return { file, inFlight: new Set(), returned: false, startedAfterReturn: 0, sent: 0, statements };
+/** Runs SQL on the observed file's own connection (in its transaction, if any), unseen by the watch. */
+export type ObserverQuery = <R = Record<string, unknown>>(sql: string, bind?: unknown[]) => Promise<R[]>;
+
+/**
+ * The one hook `updown migrate lint` needs (src/lint/): called before each statement of the file
+ * with its SQL, its bound values and a way to read the catalogs on the same connection; what it
+ * returns is called once the statement has settled (with its error, if it failed).
+ */
+export type StatementObserver = (sql: string, bind: unknown, query: ObserverQuery) => Promise<((error?: unknown) => Promise<void>) | void>;
+
+export function newWatch(file: string, statements?: string[], observe?: StatementObserver): FileWatch {
+  return { file, inFlight: new Set(), returned: false, startedAfterReturn: 0, sent: 0, statements, observe };
+}
+
+/** The statement with the observer around it: `before` first, then the statement, then `after`. */
+async function observed(observe: StatementObserver, query: (...args: unknown[]) => Promise<unknown>, args: unknown[]): Promise<unknown> {
+  const sql = typeof args[0] === 'string' ? args[0] : String((args[0] as { query?: string })?.query ?? args[0]);
+  const bind = (args[1] as { bind?: unknown } | undefined)?.bind;
+  const read: ObserverQuery = (text, values) => query(text, { bind: values, type: 'SELECT', logging: false }) as never;
+  const after = await observe(sql, bind, read);
+  let result: unknown;
+  try {
+    result = await query(...args);
+  } catch (error) {
+    await after?.(error);
+    throw error;
+  }
+  await after?.();
+  return result;
 }
 
 /** The text of a `sequelize.query` call's first argument, with its bound values if any. */
@@ -48,7 +77,7 @@ export function watchQueries(sequelize: Sequelize, signal?: AbortSignal): void {
     if (watch.returned) watch.startedAfterReturn += 1;
     watch.sent += 1;
     watch.statements?.push(statementText(args[0], args[1]));
-    const running = query(...args);
+    const running = watch.observe ? observed(watch.observe, query, args) : query(...args);
     watch.inFlight.add(running);
     running.then(
       () => watch.inFlight.delete(running),

@@ -14,6 +14,7 @@ interface RangeFlags extends GlobalFlags {
   all?: boolean;
   strictOrder?: boolean;
   dryRun?: boolean;
+  unsafe?: boolean;
 }
 
 interface StatusFlags extends GlobalFlags {
@@ -35,11 +36,12 @@ export function streamCommands(parent: Command, kind: StreamKind, io: Io, state:
     .option('--step <n>', `apply the next N ${kind}`, positiveInteger('--step'))
     .option('--strict-order', `refuse pending ${kind} older than the newest applied one (default: apply them and say so)`)
     .option('--dry-run', 'print the SQL each file would run (in a transaction that is rolled back); change nothing')
+    .option('--unsafe', 'production: apply even when `migrate lint` has findings no file acknowledges')
     .action(
       action<RangeFlags>(io, state, (flags, printer) =>
         withTarget(kind, flags, printer, async (options) => {
-          const { to, step, strictOrder, dryRun } = flags;
-          return finish(printer, await up({ ...options, to, step, strictOrder, dryRun }), `every ${noun} is applied`);
+          const { to, step, strictOrder, dryRun, unsafe } = flags;
+          return finish(printer, await up({ ...options, to, step, strictOrder, dryRun, unsafe }), `every ${noun} is applied`);
         }),
       ),
     );

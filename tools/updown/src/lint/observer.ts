@@ -1,0 +1,138 @@
+/**
+ * One file under observation: each statement it sends is parsed, the catalogs are read around the
+ * ones that can lock or rewrite (plan.ts, evidence.ts), and every rule is asked about it. Used on
+ * the scratch database by `migrate lint`, and in place by `migrate up` in warn mode.
+ */
+import { pgDetails } from '../errors';
+import type { StatementObserver } from '../watch';
+import { compare, readSnapshot, type StatementEvidence } from './evidence';
+import { parseStatements, positionIn, type ParsedStatement } from './parse';
+import { probeScope } from './plan';
+import { RULES } from './rules';
+import type { Hit, Rule, RuleContext } from './rules/types';
+import type { LintFinding } from './types';
+
+export interface ObserverSettings {
+  /** server_version_num; read from the first observed statement when not known. */
+  pgVersion?: number;
+  /** The run's lock_timeout for every file, in ms. */
+  runLockTimeoutMs: number;
+}
+
+/** The last part of a qualified name: tables are compared by name within the run's schema. */
+const base = (name: string) => name.split('.').pop()!.replace(/"/g, '');
+
+/** What a statement creates, so that later statements of the same file treat it as new. */
+function createdBy(statement: ParsedStatement): string[] {
+  const { kind, node } = statement;
+  if (kind === 'CreateStmt') return [node.relation?.relname];
+  if (kind === 'IndexStmt' && node.idxname) return [node.idxname];
+  if (kind === 'CreateTableAsStmt') return [node.into?.rel?.relname];
+  if (kind === 'ViewStmt') return [node.view?.relname];
+  return [];
+}
+
+export class FileObserver {
+  readonly findings: LintFinding[] = [];
+  statements = 0;
+  observed = 0;
+  /** The file failed with this error (after the findings its failure explains, if any). */
+  failure?: { error: unknown; explained: boolean; statement?: ParsedStatement };
+  private readonly created = new Set<string>();
+  private readonly earlier: ParsedStatement[] = [];
+  private readonly seen = new Set<string>();
+
+  constructor(
+    readonly file: { name: string; path: string },
+    /** The file runs outside a transaction (`transaction = false`). */
+    readonly outside: boolean,
+    private readonly settings: ObserverSettings,
+  ) {}
+
+  get pgVersion(): number {
+    return this.settings.pgVersion ?? 0;
+  }
+
+  readonly observe: StatementObserver = async (sql, _bind, query) => {
+    this.statements += 1;
+    const parsed = parseStatements(sql);
+    if (!parsed || parsed.length === 0) return undefined;
+    const scope = probeScope(parsed);
+    const before = scope ? await readSnapshot(query, scope) : undefined;
+    if (before) {
+      this.observed += 1;
+      this.settings.pgVersion ??= before.pgVersion;
+    }
+    return async (error?: unknown) => {
+      if (error !== undefined) return this.failed(parsed, error, before ? compare(before, before) : undefined);
+      const evidence = before && scope ? compare(before, await readSnapshot(query, scope)) : undefined;
+      for (const statement of parsed) this.check(statement, evidence);
+    };
+  };
+
+  private context(evidence: StatementEvidence | undefined, alreadyFound: Set<string>): RuleContext {
+    return {
+      pgVersion: this.pgVersion,
+      inTransaction: evidence?.inBlock ?? !this.outside,
+      existing: (name) => {
+        const key = base(name);
+        if (this.created.has(key)) return false;
+        return evidence && evidence.scoped.has(key) ? evidence.existed.has(key) : true;
+      },
+      evidence,
+      earlier: this.earlier,
+      runLockTimeoutMs: this.settings.runLockTimeoutMs,
+      alreadyFound,
+    };
+  }
+
+  private check(statement: ParsedStatement, evidence: StatementEvidence | undefined): void {
+    const found = new Set<string>();
+    const context = this.context(evidence, found);
+    for (const rule of RULES) {
+      const hits = rule.check?.(statement, context) ?? [];
+      if (hits.length) found.add(rule.id);
+      for (const hit of hits) this.add(rule, statement, hit, evidence);
+    }
+    this.earlier.push(statement);
+    for (const name of createdBy(statement)) if (name) this.created.add(name);
+    if (statement.kind === 'RenameStmt' && this.created.has(base(statement.node.relation?.relname ?? ''))) this.created.add(statement.node.newname);
+  }
+
+  private failed(parsed: ParsedStatement[], error: unknown, evidence: StatementEvidence | undefined): void {
+    const pg = pgDetails(error);
+    const detail = { code: pg.code, message: error instanceof Error ? error.message : String(error) };
+    let explained = false;
+    for (const statement of parsed) {
+      const context = this.context(evidence, new Set());
+      for (const rule of RULES) {
+        for (const hit of rule.onError?.(statement, detail, context) ?? []) {
+          explained = true;
+          this.add(rule, statement, hit, evidence);
+        }
+      }
+    }
+    this.failure ??= { error, explained, statement: parsed[0] };
+  }
+
+  private add(rule: Rule, statement: ParsedStatement, hit: Hit, evidence: StatementEvidence | undefined): void {
+    const key = `${rule.id}\0${statement.text}\0${hit.message}`;
+    if (this.seen.has(key)) return; // a file retried after a lock timeout sends its statements again
+    this.seen.add(key);
+    const table = hit.table ? base(hit.table) : undefined;
+    const observedLock = Boolean(hit.lock && evidence?.locks.some((lock) => lock.mode === hit.lock && (!table || lock.relation.name === table)));
+    const rewritten = evidence?.rewritten.map((relation) => relation.name) ?? [];
+    this.findings.push({
+      file: this.file.name,
+      path: this.file.path,
+      rule: rule.id,
+      message: hit.message,
+      statement: statement.text,
+      ...(positionIn(statement, hit.location) ? { position: positionIn(statement, hit.location) } : {}),
+      ...(hit.lock ? { lock: { mode: hit.lock, ...(table ? { table } : {}), observed: observedLock } } : {}),
+      ...(rewritten.length ? { rewritten } : {}),
+      ...(table ? { table: { name: table, onTarget: true } } : {}),
+      recipe: rule.recipe(this.pgVersion),
+    });
+  }
+}

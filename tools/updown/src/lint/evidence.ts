@@ -22,8 +22,6 @@ export interface Snapshot {
   relations: Map<number, Relation & { filenode: number }>;
   /** current_setting('lock_timeout') in milliseconds. */
   lockTimeoutMs: number;
-  /** The statement runs in a transaction block (not autocommit). */
-  inBlock: boolean;
   /** server_version_num. */
   pgVersion: number;
   /** The names the scope asked about (every user relation's when the scope was all). */
@@ -44,7 +42,6 @@ export interface StatementEvidence {
   /** Tables and indexes whose relfilenode changed: rewritten. */
   rewritten: Relation[];
   lockTimeoutMs: number;
-  inBlock: boolean;
   /** Relations named by the statement that existed before it, by name. */
   existed: Set<string>;
   /** The names the scope asked about: existence is known for these. */
@@ -79,8 +76,7 @@ function snapshotSql(all: boolean): string {
       FROM pg_constraint con WHERE con.convalidated AND con.contype IN ('c', 'n')
         AND con.conrelid IN (SELECT to_regclass(x) FROM unnest($2::text[]) x)) AS checks,
     current_setting('lock_timeout') AS lock_timeout,
-    current_setting('server_version_num')::int AS version,
-    transaction_timestamp() <> statement_timestamp() AS in_block`;
+    current_setting('server_version_num')::int AS version`;
 }
 
 /** PostgreSQL's own spelling of a duration setting (`0`, `500ms`, `5s`, `1min`) in milliseconds. */
@@ -102,7 +98,6 @@ interface Row {
   checks: [string, string][];
   lock_timeout: string;
   version: number;
-  in_block: boolean;
 }
 
 const unquote = (name: string) => name.replace(/"/g, '');
@@ -124,7 +119,7 @@ export async function readSnapshot(query: ObserverQuery, scope: ProbeScope): Pro
     checks.set(key, [...(checks.get(key) ?? []), definition]);
   }
   const scoped = new Set(scope.names === 'all' ? [...relations.values()].map((relation) => relation.name) : scope.names.map((name) => name.split('.').pop()!));
-  return { locks, relations, lockTimeoutMs: settingMs(row.lock_timeout), inBlock: row.in_block, pgVersion: Number(row.version), scoped, checks };
+  return { locks, relations, lockTimeoutMs: settingMs(row.lock_timeout), pgVersion: Number(row.version), scoped, checks };
 }
 
 /** What changed between the two snapshots taken around one statement. */
@@ -142,5 +137,5 @@ export function compare(before: Snapshot, after: Snapshot): StatementEvidence {
     if (now && was.filenode !== 0 && now.filenode !== 0 && now.filenode !== was.filenode) rewritten.push(now);
   }
   const existed = new Set([...before.relations.values()].map((relation) => relation.name));
-  return { locks, rewritten, lockTimeoutMs: before.lockTimeoutMs, inBlock: before.inBlock, existed, scoped: before.scoped, checks: before.checks };
+  return { locks, rewritten, lockTimeoutMs: before.lockTimeoutMs, existed, scoped: before.scoped, checks: before.checks };
 }

@@ -44,8 +44,8 @@ export class FileObserver {
 
   constructor(
     readonly file: { name: string; path: string },
-    /** The file runs outside a transaction (`transaction = false`). */
-    readonly outside: boolean,
+    /** The file runs outside a transaction (`transaction = false`, or retried so after 25001). */
+    public outside: boolean,
     private readonly settings: ObserverSettings,
   ) {}
 
@@ -73,7 +73,7 @@ export class FileObserver {
   private context(evidence: StatementEvidence | undefined, alreadyFound: Set<string>): RuleContext {
     return {
       pgVersion: this.pgVersion,
-      inTransaction: evidence?.inBlock ?? !this.outside,
+      inTransaction: !this.outside,
       existing: (name) => {
         const key = base(name);
         if (this.created.has(key)) return false;
@@ -113,6 +113,8 @@ export class FileObserver {
       }
     }
     this.failure ??= { error, explained, statement: parsed[0] };
+    // A sequelize-cli or Umzug file is run again outside a transaction after 25001 (executor.ts).
+    if (pg.code === '25001') this.outside = true;
   }
 
   private add(rule: Rule, statement: ParsedStatement, hit: Hit, evidence: StatementEvidence | undefined): void {

@@ -37,8 +37,15 @@ export class Collector {
     this.allowed.set(file.name, acknowledgements(file, module, this.config));
   }
 
-  files(): LintedFile[] {
-    return [...this.observers.values()].map((observer) => ({ name: observer.file.name, statements: observer.statements, observed: observer.observed, outsideTransaction: observer.outside }));
+  /** `withSql`: each file's statements as sent, too. */
+  files(withSql = false): LintedFile[] {
+    return [...this.observers.values()].map((observer) => ({
+      name: observer.file.name,
+      statements: observer.statements,
+      observed: observer.observed,
+      outsideTransaction: observer.outside,
+      ...(withSql ? { sql: observer.sent } : {}),
+    }));
   }
 
   /** The findings of one file so far, acknowledged where the file (or the config) says so. */

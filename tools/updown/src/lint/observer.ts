@@ -36,6 +36,8 @@ export class FileObserver {
   readonly findings: LintFinding[] = [];
   statements = 0;
   observed = 0;
+  /** Every statement the file sent, as sent (for `keepSql`: the squawk comparison). */
+  readonly sent: string[] = [];
   /** The file failed with this error (after the findings its failure explains, if any). */
   failure?: { error: unknown; explained: boolean; statement?: ParsedStatement };
   private readonly created = new Set<string>();
@@ -55,6 +57,7 @@ export class FileObserver {
 
   readonly observe: StatementObserver = async (sql, _bind, query) => {
     this.statements += 1;
+    this.sent.push(sql);
     const parsed = parseStatements(sql);
     if (!parsed || parsed.length === 0) return undefined;
     const scope = probeScope(parsed);

@@ -21,6 +21,8 @@ import type { LintResult } from './types';
 export interface LintOptions extends RunOptions, RangeOptions {
   /** Called once the scratch database is ready, saying how it was made. */
   onScratch?: (scratch: ScratchInfo) => void;
+  /** Keep every statement each file sent in the result (LintedFile.sql). */
+  keepSql?: boolean;
 }
 
 /** PostgreSQL's "permission denied to create database". */
@@ -55,7 +57,8 @@ export async function lint(options: LintOptions): Promise<LintResult> {
     const collector = new Collector({ pgVersion: target.pgVersion, runLockTimeoutMs: options.timeouts.lockMs }, options.layout, options.lint);
     for (const file of plan.range) collector.acknowledge(file, await importModule(file, options.layout));
     // The scratch runs (replay included) are never linted themselves.
-    const engine: RunOptions = { ...engineOptions(options as never), lint: { ...options.lint, mode: 'off' } };
+    const { keepSql: _keepSql, ...rest } = options;
+    const engine: RunOptions = { ...engineOptions(rest as never), lint: { ...options.lint, mode: 'off' } };
     const last = plan.range[plan.range.length - 1].name;
     const run = async (url: string, scratch: ScratchInfo): Promise<LintResult> => {
       options.onScratch?.(scratch);
@@ -65,7 +68,7 @@ export async function lint(options: LintOptions): Promise<LintResult> {
       return result({
         ...base,
         scratch,
-        files: collector.files(),
+        files: collector.files(options.keepSql),
         findings: collector.findings(failure, target.sizes),
         notLinted: failed >= 0 ? plan.range.slice(failed + 1).map((file) => file.name) : [],
         errors: failure && !(failure instanceof MigrationFailedError) ? [failure] : [],

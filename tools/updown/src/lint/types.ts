@@ -45,6 +45,8 @@ export interface LintedFile {
   observed: number;
   /** Ran outside a transaction (for real on the scratch database). */
   outsideTransaction: boolean;
+  /** The statements as sent, when asked for (`keepSql`). */
+  sql?: string[];
 }
 
 export interface LintResult {

@@ -17,8 +17,10 @@ export interface Relation {
 }
 
 export interface Snapshot {
-  /** oid → modes its backend holds on it. */
+  /** oid → modes its backend holds on it (empty when pg_locks was not read). */
   locks: Map<number, Set<string>>;
+  /** The locked relations' names. */
+  lockedNames: Map<number, Relation>;
   relations: Map<number, Relation & { filenode: number }>;
   /** current_setting('lock_timeout') in milliseconds. */
   lockTimeoutMs: number;
@@ -33,6 +35,8 @@ export interface Snapshot {
 export interface ObservedLock {
   relation: Relation;
   mode: string;
+  /** Not read from pg_locks: the lock such a statement always takes (settingsOnly scopes). */
+  documented?: boolean;
 }
 
 /** What one statement was seen to do. */
@@ -54,29 +58,46 @@ export interface ProbeScope {
   names: string[] | 'all';
   /** Tables whose validated checks matter (SET NOT NULL). */
   checksOf?: string[];
+  /** Read only after the statement: it can take locks but rewrites nothing existing (CREATE INDEX). */
+  afterOnly?: boolean;
+  /**
+   * Only the settings, after: a statement whose lock is fixed and that rewrites nothing (ADD COLUMN
+   * of a plain nullable column); its lock is the documented one.
+   */
+  settingsOnly?: boolean;
 }
 
 const USER_SCHEMAS = "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'";
 
-const NAMED = `
-  c.oid IN (
-    SELECT r FROM (SELECT to_regclass(x)::oid AS r FROM unnest($1::text[]) x) named WHERE r IS NOT NULL
-    UNION SELECT i.indexrelid FROM pg_index i WHERE i.indrelid IN (SELECT to_regclass(x) FROM unnest($1::text[]) x)
-    UNION SELECT l.relation FROM pg_locks l WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation')`;
+const RELATION_COLUMNS = 'json_build_array(c.oid::int8, n.nspname, c.relname, c.relkind, c.relfilenode::int8)';
 
-function snapshotSql(all: boolean): string {
-  return `SELECT
-    (SELECT coalesce(json_agg(json_build_array(l.relation::int8, l.mode)), '[]') FROM pg_locks l
-      WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND l.granted
-        AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())) AS locks,
-    (SELECT coalesce(json_agg(json_build_array(c.oid::int8, n.nspname, c.relname, c.relkind, c.relfilenode::int8)), '[]')
-      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE ${USER_SCHEMAS} AND ${all ? "c.relkind IN ('r', 'p', 'i', 'm', 't') AND cardinality($1::text[]) = 0" : NAMED}) AS relations,
-    (SELECT coalesce(json_agg(json_build_array(con.conrelid::regclass::text, pg_get_constraintdef(con.oid))), '[]')
-      FROM pg_constraint con WHERE con.convalidated AND con.contype IN ('c', 'n')
-        AND con.conrelid IN (SELECT to_regclass(x) FROM unnest($2::text[]) x)) AS checks,
-    current_setting('lock_timeout') AS lock_timeout,
-    current_setting('server_version_num')::int AS version`;
+/** The named relations and their indexes, by index lookups (no scan of pg_class). */
+const NAMED = `(SELECT coalesce(json_agg(r), '[]') FROM (
+    SELECT ${RELATION_COLUMNS} AS r FROM named t JOIN pg_class c ON c.oid = t.oid JOIN pg_namespace n ON n.oid = c.relnamespace
+    UNION ALL
+    SELECT ${RELATION_COLUMNS} FROM named t JOIN pg_index i ON i.indrelid = t.oid JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace) rels)`;
+
+const ALL = `(SELECT coalesce(json_agg(${RELATION_COLUMNS}), '[]') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE ${USER_SCHEMAS} AND c.relkind IN ('r', 'p', 'i', 'm', 't'))`;
+
+/**
+ * One round trip, built for what the scope needs. pg_locks is the costly part (it reads the whole
+ * lock table): it is read only after a statement; the locks held before it are the ones the file's
+ * previous statement left.
+ */
+function snapshotSql(all: boolean, withLocks: boolean, withChecks: boolean): string {
+  const locks = withLocks
+    ? `(SELECT coalesce(json_agg(json_build_array(l.relation::int8, l.mode, n.nspname, c.relname, c.relkind)), '[]')
+        FROM pg_locks l JOIN pg_class c ON c.oid = l.relation JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND l.granted AND ${USER_SCHEMAS})`
+    : "'[]'::json";
+  const checks = withChecks
+    ? `(SELECT coalesce(json_agg(json_build_array(con.conrelid::regclass::text, pg_get_constraintdef(con.oid))), '[]')
+        FROM named t JOIN pg_constraint con ON con.conrelid = t.oid WHERE con.convalidated AND con.contype IN ('c', 'n'))`
+    : "'[]'::json";
+  const named = all ? '' : 'WITH named AS (SELECT to_regclass(x)::oid AS oid FROM unnest($1::text[]) x) ';
+  return `${named}SELECT ${locks} AS locks, ${all ? ALL : NAMED} AS relations, ${checks} AS checks,
+    current_setting('lock_timeout') AS lock_timeout, current_setting('server_version_num')::int AS version`;
 }
 
 /** PostgreSQL's own spelling of a duration setting (`0`, `500ms`, `5s`, `1min`) in milliseconds. */
@@ -93,7 +114,7 @@ export function regclassText(name: string): string {
 }
 
 interface Row {
-  locks: [number, string][];
+  locks: [number, string, string, string, string][];
   relations: [number, string, string, string, number][];
   checks: [string, string][];
   lock_timeout: string;
@@ -102,14 +123,27 @@ interface Row {
 
 const unquote = (name: string) => name.replace(/"/g, '');
 
-export async function readSnapshot(query: ObserverQuery, scope: ProbeScope): Promise<Snapshot> {
+const SETTINGS = "SELECT '[]'::json AS locks, '[]'::json AS relations, '[]'::json AS checks, current_setting('lock_timeout') AS lock_timeout, current_setting('server_version_num')::int AS version";
+
+/** `withLocks`: read pg_locks too (after the statement). */
+export async function readSnapshot(query: ObserverQuery, scope: ProbeScope, withLocks: boolean): Promise<Snapshot> {
+  if (scope.settingsOnly) return toSnapshot((await query<Row>(SETTINGS))[0], scope);
+  const all = scope.names === 'all';
   // Two parts at most: a three-part name is a cross-database reference, which to_regclass refuses.
-  const names = scope.names === 'all' ? [] : scope.names.map((name) => regclassText(name.split('.').slice(-2).join('.')));
-  const [row] = await query<Row>(snapshotSql(scope.names === 'all'), [names, (scope.checksOf ?? []).map(regclassText)]);
+  // The checks are read for the named tables (SET NOT NULL names its table).
+  const names = all ? [] : [...new Set([...(scope.names as string[]), ...(scope.checksOf ?? [])])].map((name) => regclassText(name.split('.').slice(-2).join('.')));
+  const withChecks = !all && (scope.checksOf ?? []).length > 0;
+  const [row] = await query<Row>(snapshotSql(all, withLocks, withChecks), all ? [] : [names]);
+  return toSnapshot(row, scope);
+}
+
+function toSnapshot(row: Row, scope: ProbeScope): Snapshot {
   const locks = new Map<number, Set<string>>();
-  for (const [oid, mode] of row.locks) {
+  const lockedNames = new Map<number, Relation>();
+  for (const [oid, mode, schema, name, kind] of row.locks) {
     if (!locks.has(Number(oid))) locks.set(Number(oid), new Set());
     locks.get(Number(oid))!.add(mode);
+    lockedNames.set(Number(oid), { oid: Number(oid), schema, name, kind });
   }
   const relations = new Map<number, Relation & { filenode: number }>();
   for (const [oid, schema, name, kind, filenode] of row.relations) relations.set(Number(oid), { oid: Number(oid), schema, name, kind, filenode: Number(filenode) });
@@ -118,24 +152,32 @@ export async function readSnapshot(query: ObserverQuery, scope: ProbeScope): Pro
     const key = unquote(table).split('.').pop()!;
     checks.set(key, [...(checks.get(key) ?? []), definition]);
   }
-  const scoped = new Set(scope.names === 'all' ? [...relations.values()].map((relation) => relation.name) : scope.names.map((name) => name.split('.').pop()!));
-  return { locks, relations, lockTimeoutMs: settingMs(row.lock_timeout), pgVersion: Number(row.version), scoped, checks };
+  const scoped = new Set(scope.settingsOnly ? [] : scope.names === 'all' ? [...relations.values()].map((relation) => relation.name) : scope.names.map((name) => name.split('.').pop()!));
+  return { locks, lockedNames, relations, lockTimeoutMs: settingMs(row.lock_timeout), pgVersion: Number(row.version), scoped, checks };
 }
 
-/** What changed between the two snapshots taken around one statement. */
-export function compare(before: Snapshot, after: Snapshot): StatementEvidence {
-  const relationOf = (oid: number): Relation | undefined => after.relations.get(oid) ?? before.relations.get(oid);
+/** No locks held, nothing known: the "before" of a statement read only after it ran. */
+export function emptyLike(after: Snapshot): Snapshot {
+  return { ...after, locks: new Map(), lockedNames: new Map(), relations: new Map() };
+}
+
+/**
+ * What changed between the two snapshots taken around one statement; `held`: the locks the file
+ * held before it (its previous statement's).
+ */
+export function compare(before: Snapshot, after: Snapshot, held: Map<number, Set<string>> = before.locks): StatementEvidence {
+  const relationOf = (oid: number): Relation | undefined => after.lockedNames.get(oid) ?? after.relations.get(oid) ?? before.relations.get(oid);
   const locks: ObservedLock[] = [];
   for (const [oid, modes] of after.locks) {
     const relation = relationOf(oid);
-    if (!relation) continue; // a catalog, or a relation created and dropped within the statement
-    for (const mode of modes) if (!before.locks.get(oid)?.has(mode)) locks.push({ relation, mode });
+    if (!relation) continue;
+    for (const mode of modes) if (!held.get(oid)?.has(mode)) locks.push({ relation, mode });
   }
   const rewritten: Relation[] = [];
   for (const [oid, was] of before.relations) {
     const now = after.relations.get(oid);
     if (now && was.filenode !== 0 && now.filenode !== 0 && now.filenode !== was.filenode) rewritten.push(now);
   }
-  const existed = new Set([...before.relations.values()].map((relation) => relation.name));
+  const existed = new Set([...(before.relations.size ? before : after).relations.values()].map((relation) => relation.name));
   return { locks, rewritten, lockTimeoutMs: before.lockTimeoutMs, existed, scoped: before.scoped, checks: before.checks };
 }

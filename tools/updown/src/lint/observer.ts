@@ -5,9 +5,10 @@
  */
 import { pgDetails } from '../errors';
 import type { StatementObserver } from '../watch';
-import { compare, readSnapshot, type StatementEvidence } from './evidence';
+import { compare, emptyLike, readSnapshot, type ObservedLock, type StatementEvidence } from './evidence';
+import { expectedLock } from './locks';
 import { parseStatements, positionIn, type ParsedStatement } from './parse';
-import { probeScope } from './plan';
+import { prefilter, probeScope } from './plan';
 import { RULES } from './rules';
 import type { Hit, Rule, RuleContext } from './rules/types';
 import type { LintFinding } from './types';
@@ -32,6 +33,14 @@ function createdBy(statement: ParsedStatement): string[] {
   return [];
 }
 
+/** The lock each statement is documented to take, as evidence that was not read from pg_locks. */
+function documentedLocks(parsed: ParsedStatement[]): ObservedLock[] {
+  return parsed.flatMap((statement) => {
+    const lock = expectedLock(statement);
+    return lock ? [{ relation: { oid: 0, schema: '', name: base(lock.table), kind: 'r' }, mode: lock.mode, documented: true }] : [];
+  });
+}
+
 export class FileObserver {
   readonly findings: LintFinding[] = [];
   statements = 0;
@@ -43,6 +52,8 @@ export class FileObserver {
   private readonly created = new Set<string>();
   private readonly earlier: ParsedStatement[] = [];
   private readonly seen = new Set<string>();
+  /** The relation locks the file held after its last observed statement (a transaction only gains locks). */
+  private held = new Map<number, Set<string>>();
 
   constructor(
     readonly file: { name: string; path: string },
@@ -58,17 +69,30 @@ export class FileObserver {
   readonly observe: StatementObserver = async (sql, _bind, query) => {
     this.statements += 1;
     this.sent.push(sql);
+    const quick = prefilter(sql);
+    if (quick && 'skip' in quick) return undefined;
+    if (quick) {
+      return async (error?: unknown) => {
+        if (error === undefined) this.created.add(quick.created);
+      };
+    }
     const parsed = parseStatements(sql);
     if (!parsed || parsed.length === 0) return undefined;
     const scope = probeScope(parsed);
-    const before = scope ? await readSnapshot(query, scope) : undefined;
-    if (before) {
-      this.observed += 1;
-      this.settings.pgVersion ??= before.pgVersion;
-    }
+    const before = scope && !scope.afterOnly ? await readSnapshot(query, scope, false) : undefined;
+    if (scope) this.observed += 1;
+    if (before) this.settings.pgVersion ??= before.pgVersion;
     return async (error?: unknown) => {
       if (error !== undefined) return this.failed(parsed, error, before ? compare(before, before) : undefined);
-      const evidence = before && scope ? compare(before, await readSnapshot(query, scope)) : undefined;
+      let evidence: StatementEvidence | undefined;
+      if (scope) {
+        const after = await readSnapshot(query, scope, true);
+        this.settings.pgVersion ??= after.pgVersion;
+        evidence = compare(before ?? emptyLike(after), after, this.held);
+        if (scope.settingsOnly) evidence.locks = documentedLocks(parsed);
+        // Outside a transaction every statement commits and releases its locks.
+        else this.held = this.outside ? new Map() : after.locks;
+      }
       for (const statement of parsed) this.check(statement, evidence);
     };
   };
@@ -125,7 +149,7 @@ export class FileObserver {
     if (this.seen.has(key)) return; // a file retried after a lock timeout sends its statements again
     this.seen.add(key);
     const table = hit.table ? base(hit.table) : undefined;
-    const observedLock = Boolean(hit.lock && evidence?.locks.some((lock) => lock.mode === hit.lock && (!table || lock.relation.name === table)));
+    const observedLock = Boolean(hit.lock && evidence?.locks.some((lock) => !lock.documented && lock.mode === hit.lock && (!table || lock.relation.name === table)));
     const rewritten = evidence?.rewritten.map((relation) => relation.name) ?? [];
     this.findings.push({
       file: this.file.name,

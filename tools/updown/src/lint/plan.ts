@@ -4,7 +4,7 @@
  * reading the catalogs around them would only slow the run. Pure.
  */
 import type { ProbeScope } from './evidence';
-import { alterCommands, findAll, names, rangeVarName, type ParsedStatement } from './parse';
+import { alterCommands, findAll, names, rangeVarName, typeName, type ParsedStatement } from './parse';
 
 /** Statements that touch no existing relation's lock or storage. */
 const QUIET = new Set([
@@ -42,6 +42,22 @@ export function namedRelations(statement: ParsedStatement): string[] {
   return [...found].filter(Boolean);
 }
 
+const SERIALS = new Set(['serial', 'bigserial', 'smallserial', 'serial2', 'serial4', 'serial8']);
+
+/** ALTER TABLE … ADD COLUMN of nullable columns with no default, constraint or serial: ACCESS EXCLUSIVE, briefly, and no rewrite. */
+export function plainAddColumns(statement: ParsedStatement): boolean {
+  const cmds = alterCommands(statement);
+  return (
+    cmds.length > 0 &&
+    cmds.every((cmd) => {
+      const column = cmd.def?.ColumnDef;
+      if (cmd.subtype !== 'AT_AddColumn' || !column) return false;
+      const constraints = (column.constraints ?? []).map((item: { Constraint?: { contype?: string } }) => item.Constraint?.contype);
+      return constraints.every((type: string | undefined) => type === 'CONSTR_NULL') && !SERIALS.has(typeName(column.typeName));
+    })
+  );
+}
+
 /** A SELECT with no FROM calls functions only (`SELECT backfill_users()`): they may run DDL. */
 function callsOnly(statement: ParsedStatement): boolean {
   return statement.kind === 'SelectStmt' && !(statement.node.fromClause?.length > 0);
@@ -57,12 +73,31 @@ export function probeScope(statements: ParsedStatement[]): ProbeScope | undefine
     // A new table locks only the tables its foreign keys reference.
     if (kind === 'CreateStmt') return findAll(statement.node, 'pktable').length ? { names: namedRelations(statement) } : undefined;
     if (['DoStmt', 'CallStmt', 'ExecuteStmt', 'ClusterStmt', 'ReindexStmt', 'RefreshMatViewStmt'].includes(kind)) return { names: 'all' };
+    if (kind === 'IndexStmt') return { names: namedRelations(statement), afterOnly: true };
+    if (plainAddColumns(statement)) return { names: [], settingsOnly: true };
     const setNotNull = alterCommands(statement).some((cmd) => cmd.subtype === 'AT_SetNotNull');
     const named = namedRelations(statement);
     return { names: named.length ? named : 'all', ...(setNotNull ? { checksOf: named } : {}) };
   });
   const taken = scopes.filter((scope): scope is ProbeScope => scope !== undefined);
   if (taken.length === 0) return undefined;
-  if (taken.some((scope) => scope.names === 'all')) return { names: 'all', checksOf: taken.flatMap((scope) => scope.checksOf ?? []) };
-  return { names: [...new Set(taken.flatMap((scope) => scope.names as string[]))], checksOf: taken.flatMap((scope) => scope.checksOf ?? []) };
+  if (taken.every((scope) => scope.settingsOnly)) return { names: [], settingsOnly: true };
+  const afterOnly = taken.every((scope) => scope.afterOnly || scope.settingsOnly);
+  const checksOf = taken.flatMap((scope) => scope.checksOf ?? []);
+  if (taken.some((scope) => scope.names === 'all')) return { names: 'all', checksOf };
+  return { names: [...new Set(taken.flatMap((scope) => scope.names as string[]))], checksOf, ...(afterOnly ? { afterOnly } : {}) };
+}
+
+/** First words of statements no rule looks at (Sequelize's bookkeeping, the tracking row): not even parsed. */
+const UNPARSED = /^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|START|SET|SHOW|INSERT|SELECT\s+set_config\s*\()/i;
+
+/** A new table with no foreign key and no json column: nothing to check but its name. */
+const PLAIN_CREATE = /^\s*CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:"[^"]+"\.|\w+\.)?(?:"([^"]+)"|(\w+))\s*\(/i;
+
+/** Skip: nothing to parse. Created: the name of a plain new table (no parse needed). Else undefined: parse it. */
+export function prefilter(sql: string): { skip: true } | { created: string } | undefined {
+  if (UNPARSED.test(sql)) return { skip: true };
+  const plain = PLAIN_CREATE.exec(sql);
+  if (plain && !/\bjson\b|\breferences\b|;\s*\S/i.test(sql)) return { created: plain[1] ?? plain[2].toLowerCase() };
+  return undefined;
 }

@@ -66,7 +66,7 @@ export async function lintForUp(options: RunOptions & UpOptions): Promise<UpLint
     return undefined;
   }
   await loadParser();
-  const collector = new Collector({ runLockTimeoutMs: options.timeouts.lockMs }, options.layout, options.lint);
+  const collector = new Collector({ runLockTimeoutMs: options.timeouts.lockMs, runCreated: new Set() }, options.layout, options.lint);
   return {
     options: { ...options, observe: collector.observe },
     afterFile: (name) => {

@@ -5,7 +5,7 @@
  */
 import { pgDetails } from '../errors';
 import type { StatementObserver } from '../watch';
-import { compare, emptyLike, readSnapshot, type ObservedLock, type StatementEvidence } from './evidence';
+import { compare, emptyLike, readSnapshot, type ObservedLock, type Snapshot, type StatementEvidence } from './evidence';
 import { expectedLock } from './locks';
 import { parseStatements, positionIn, type ParsedStatement } from './parse';
 import { prefilter, probeScope } from './plan';
@@ -18,6 +18,12 @@ export interface ObserverSettings {
   pgVersion?: number;
   /** The run's lock_timeout for every file, in ms. */
   runLockTimeoutMs: number;
+  /**
+   * `up` in warn mode: tables created by earlier files of this run count as new (they are new
+   * wherever the same files run together). Lint on a scratch database reports them (`--all`
+   * lints a whole history, whose files ran in many runs).
+   */
+  runCreated?: Set<string>;
 }
 
 /** The last part of a qualified name: tables are compared by name within the run's schema. */
@@ -66,36 +72,41 @@ export class FileObserver {
     return this.settings.pgVersion ?? 0;
   }
 
-  readonly observe: StatementObserver = async (sql, _bind, query) => {
+  readonly observe: StatementObserver = (sql, _bind, query) => {
     this.statements += 1;
     this.sent.push(sql);
     const quick = prefilter(sql);
     if (quick && 'skip' in quick) return undefined;
-    if (quick) {
-      return async (error?: unknown) => {
-        if (error === undefined) this.created.add(quick.created);
-      };
-    }
+    if (quick) return async (error?: unknown) => void (error === undefined && this.create(quick.created));
     const parsed = parseStatements(sql);
     if (!parsed || parsed.length === 0) return undefined;
     const scope = probeScope(parsed);
-    const before = scope && !scope.afterOnly ? await readSnapshot(query, scope, false) : undefined;
     if (scope) this.observed += 1;
-    if (before) this.settings.pgVersion ??= before.pgVersion;
-    return async (error?: unknown) => {
+    const after = (before: Snapshot | undefined) => async (error?: unknown) => {
       if (error !== undefined) return this.failed(parsed, error, before ? compare(before, before) : undefined);
       let evidence: StatementEvidence | undefined;
       if (scope) {
-        const after = await readSnapshot(query, scope, true);
-        this.settings.pgVersion ??= after.pgVersion;
-        evidence = compare(before ?? emptyLike(after), after, this.held);
+        const seen = await readSnapshot(query, scope, true);
+        this.settings.pgVersion ??= seen.pgVersion;
+        evidence = compare(before ?? emptyLike(seen), seen, this.held);
         if (scope.settingsOnly) evidence.locks = documentedLocks(parsed);
         // Outside a transaction every statement commits and releases its locks.
-        else this.held = this.outside ? new Map() : after.locks;
+        else this.held = this.outside ? new Map() : seen.locks;
       }
       for (const statement of parsed) this.check(statement, evidence);
     };
+    // Read first only what a statement can change (relfilenodes); the rest is read after it.
+    if (!scope || scope.afterOnly || scope.settingsOnly) return after(undefined);
+    return readSnapshot(query, scope, false).then((before) => {
+      this.settings.pgVersion ??= before.pgVersion;
+      return after(before);
+    });
   };
+
+  private create(name: string): void {
+    this.created.add(name);
+    this.settings.runCreated?.add(name);
+  }
 
   private context(evidence: StatementEvidence | undefined, alreadyFound: Set<string>): RuleContext {
     return {
@@ -103,7 +114,7 @@ export class FileObserver {
       inTransaction: !this.outside,
       existing: (name) => {
         const key = base(name);
-        if (this.created.has(key)) return false;
+        if (this.created.has(key) || this.settings.runCreated?.has(key)) return false;
         return evidence && evidence.scoped.has(key) ? evidence.existed.has(key) : true;
       },
       evidence,
@@ -122,8 +133,8 @@ export class FileObserver {
       for (const hit of hits) this.add(rule, statement, hit, evidence);
     }
     this.earlier.push(statement);
-    for (const name of createdBy(statement)) if (name) this.created.add(name);
-    if (statement.kind === 'RenameStmt' && this.created.has(base(statement.node.relation?.relname ?? ''))) this.created.add(statement.node.newname);
+    for (const name of createdBy(statement)) if (name) this.create(name);
+    if (statement.kind === 'RenameStmt' && this.created.has(base(statement.node.relation?.relname ?? ''))) this.create(statement.node.newname);
   }
 
   private failed(parsed: ParsedStatement[], error: unknown, evidence: StatementEvidence | undefined): void {

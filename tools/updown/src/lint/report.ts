@@ -48,7 +48,8 @@ export function findingLines(finding: LintFinding): string[] {
     lines.push(`  lock: ${lockName(finding.lock.mode)}${finding.lock.table ? ` on ${finding.lock.table}` : ''} ${seen}: ${whatItBlocks(finding.lock.mode)}`);
   }
   if (finding.rewritten?.length) lines.push(`  rewritten (relfilenode changed): ${finding.rewritten.join(', ')}`);
-  if (finding.table) lines.push(`  size: ${sizeText(finding.table)}`);
+  // In place (`up` warning) no size was read: the table is right there.
+  if (finding.table && (finding.table.rows !== undefined || !finding.table.onTarget)) lines.push(`  size: ${sizeText(finding.table)}`);
   if (finding.acknowledged !== undefined) lines.push(`  acknowledged: ${finding.acknowledged}`);
   else lines.push('  safe way:', ...finding.recipe.map((line) => `    ${line}`));
   return lines;

@@ -66,11 +66,20 @@ test('a database recorded as production gates the run even without --env', async
 
 test('outside production: applied, observed in place, the finding printed as a warning after the file', async () => {
   write([INDEX]);
+  expect((await runCli(upArgs('--to', '20240101010000-setup'))).code).toBe(0);
   const { code, stdout, stderr } = await runCli(upArgs());
   expect(code).toBe(0);
   expect(stdout).toMatch(/migrated {2}20240101010001-indexUsersEmail/);
   expect(stderr).toMatch(/warning index-not-concurrent 20240101010001-indexUsersEmail: CREATE INDEX on users without CONCURRENTLY/);
   expect(stderr).toContain('lock: SHARE on users taken (observed in pg_locks)');
+  expect(await indexExists()).toBe(true);
+});
+
+test('in place, a table an earlier file of the same run created counts as new: no warning', async () => {
+  write([INDEX]);
+  const { code, stderr } = await runCli(upArgs());
+  expect(code).toBe(0);
+  expect(stderr).not.toContain('index-not-concurrent');
   expect(await indexExists()).toBe(true);
 });
 

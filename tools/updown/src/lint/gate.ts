@@ -21,10 +21,11 @@ export interface UpLint {
   afterFile(name: string): void;
 }
 
+/** A database that cannot be reached fails here, once (exit 4); one with no metadata table yet is not production. */
 async function recordedProduction(options: RunOptions): Promise<boolean> {
   const recorded = await withSession(options, 'migrate up (lint)', 'read-only', (session) =>
-    session.stream('migrations', options.dir).storage.metadata('environment'),
-  ).catch(() => undefined);
+    session.stream('migrations', options.dir).storage.metadata('environment').catch(() => undefined),
+  );
   return recorded === PRODUCTION;
 }
 

@@ -67,7 +67,7 @@ INSTALL = if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else np
 
 .PHONY: help print-runner deps db-ready fresh-start test typecheck migrate-up migrate-down migrate-status \
   migrate-redo migrate-repair seed-up seed-down seed-status seed-run create-migration create-seed db-fresh db-drop \
-  migrate-verify seed-verify db-dump bench test-pg-versions
+  migrate-verify seed-verify migrate-lint db-dump bench test-pg-versions
 
 help: ## List the targets
 	@echo 'usage: make TARGET [step=N] [to=NAME] [all=1] [name=NAME] [DOCKER=0]'
@@ -147,6 +147,9 @@ CHECK_FLAG = $(if $(filter 1 true yes,$(check)),--check)
 
 migrate-verify: db-ready ## Prove on a scratch copy that each pending migration's down reverses its up [all=1 | from=NAME] [to=NAME]
 	$(call run_updown,migrate verify $(ALL_FLAG) $(FROM_FLAG) $(TO_FLAG))
+
+migrate-lint: db-ready ## Run each pending migration on a scratch copy and report what would lock or rewrite a busy table [all=1 | from=NAME] [to=NAME]
+	$(call run_updown,migrate lint $(ALL_FLAG) $(FROM_FLAG) $(TO_FLAG))
 
 seed-verify: db-ready ## Prove on a scratch copy that each pending seed's down removes its rows [all=1 | from=NAME] [to=NAME]
 	$(call run_updown,seed verify $(ALL_FLAG) $(FROM_FLAG) $(TO_FLAG))

@@ -115,11 +115,16 @@ async function nothingToApply(options: RunOptions & UpOptions): Promise<boolean>
 export async function up(options: RunOptions & UpOptions): Promise<RunResult> {
   if (options.dryRun) return preview(options, 'up', (files, applied) => planUp(files, applied, options));
   if (await nothingToApply(options)) return run(options, async () => undefined);
-  return run(options, (record) =>
-    withSession(options, `${options.kind} up`, 'locked', (session) =>
-      allOrNothing(session, record, (report, within) => applyUp(session, options.kind, options.dir, options, report, undefined, within)),
-    ),
-  );
+  return run(options, async (record) => {
+    // Required here, not imported: the linter runs `up` itself on its scratch database.
+    const { lintForUp } = require('./lint/gate') as typeof import('./lint/gate'); // eslint-disable-line @typescript-eslint/no-require-imports
+    const linted = await lintForUp(options);
+    const report: Record = linted ? (item) => (record(item), linted.afterFile(item.name)) : record;
+    const run = linted?.options ?? options;
+    return withSession(run, `${options.kind} up`, 'locked', (session) =>
+      allOrNothing(session, report, (reported, within) => applyUp(session, options.kind, options.dir, options, reported, undefined, within)),
+    );
+  });
 }
 
 /** Reverts applied files, newest first: the last one, `step` of them, down to and including `to`, or `all`. */

@@ -14,6 +14,7 @@ import { parseDuration } from './duration';
 import { MODULE_FORMATS } from './format';
 import { checkSqlLayout, resolveSqlLayout } from './sql/layout';
 import { UsageError } from './errors';
+import { checkLintConfig } from './lint/settings';
 import { registerTypeScript } from './typescript';
 import type { Logger, ModuleFormat, RunOptions, StreamConfig, StreamKind, StreamLayout, UpdownConfig } from './types';
 
@@ -139,6 +140,7 @@ export function loadConfig(file: string): LoadedConfig {
   }
   checkStream(config.migrations, `${file}: migrations`);
   if (config.seeds !== undefined) checkStream(config.seeds, `${file}: seeds`);
+  checkLintConfig(config.lint, file);
   return { config, file, dir: path.dirname(path.resolve(file)) };
 }
 
@@ -296,6 +298,7 @@ export function resolveFrom(
       lockRetries: flags.lockRetries ?? config?.lockRetries ?? DEFAULT_LOCK_RETRIES,
       allowProduction: flags.allowProduction ?? false,
       singleTransaction: flags.singleTransaction ?? config?.singleTransaction ?? false,
+      ...(config?.lint ? { lint: config.lint } : {}),
       logger,
     },
     seedsDir,

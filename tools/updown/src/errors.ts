@@ -221,3 +221,9 @@ export class UnwrittenMigrationError extends RefusedError {
     );
   }
 }
+
+/** `migrate lint` cannot make its scratch database (no CREATEDB right): it never falls back to the target. Exit 2. */
+export class ScratchUnavailableError extends RefusedError {}
+
+/** `migrate up` in production (or `lint.mode: 'error'`): lint found what no file acknowledges. Exit 2, nothing applied. */
+export class LintRefusedError extends RefusedError {}

@@ -12,7 +12,7 @@ import { sameName, type MigrationFile } from './plan';
 import { isUndefinedTable, type Tracking } from './storage';
 import { commitQuietly, rollback, withImplicitTransaction } from './transaction';
 import type { Direction, Logger, MigrationContext, MigrationModule } from './types';
-import { drain, leftBehind, newWatch, runWatched, watchQueries } from './watch';
+import { drain, leftBehind, newWatch, runWatched, watchQueries, type StatementObserver } from './watch';
 
 const LOCK_NOT_AVAILABLE = '55P03';
 /** "CREATE INDEX CONCURRENTLY cannot run inside a transaction block", VACUUM, … */
@@ -42,6 +42,8 @@ export interface FileJob {
   track?: boolean;
   /** A dry run collects every statement the file sends here. */
   statements?: string[];
+  /** Lint: called around each statement the file sends (see watch.ts). */
+  observe?: StatementObserver;
 }
 
 /** A down (or up) that dropped updown's own tracking table: its row cannot be written. */
@@ -167,7 +169,7 @@ export class Executor {
   /** Calls up/down with `transaction` as the implicit one; settles what it left running. */
   private async call(job: FileJob, context: MigrationContext, transaction: Transaction | null): Promise<void> {
     const { file, module, direction } = job;
-    const watch = newWatch(file.path, job.statements);
+    const watch = newWatch(file.path, job.statements, job.observe);
     const work = withImplicitTransaction(transaction, () => runWatched(watch, () => module[direction]!({ name: file.name, path: file.path, context })));
     await untilAborted(work, this.options.signal);
     if (!(await leftBehind(watch))) return;

@@ -10,3 +10,5 @@ export * from './errors';
 export type * from './types';
 export { checkReversible, irreversibleReason, IrreversibleChangeError, type Change, type ChangeContext, type ChangeQueryInterface } from './change';
 export { verify, verifySeeds, dump } from './verify';
+export { lint, type LintOptions } from './lint/runner';
+export type { LintFinding, LintResult, LintedFile, FindingLock, TableSize } from './lint/types';

@@ -39,6 +39,7 @@ export async function withSession<T>(
       lockRetries: options.lockRetries,
       signal: options.signal,
       onStarted: options.onStarted,
+      observe: options.observe,
     });
   // One Stream per folder for the whole session: its listing and checksums are read once.
   const streams = new Map<string, Stream>();

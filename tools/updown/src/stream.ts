@@ -10,7 +10,7 @@ import { sameName, type AppliedEntry, type MigrationFile } from './plan';
 import { quoteIdent } from './quote';
 import { createTracking, type Tracking } from './storage';
 import { joinFileTransactions } from './transaction';
-import type { Direction, ExecutedItem, Logger, MigrationContext, MigrationModule, PreviewItem, StartedItem, StreamKind, StreamLayout } from './types';
+import type { Direction, ExecutedItem, Logger, MigrationContext, MigrationModule, PreviewItem, RunOptions, StartedItem, StreamKind, StreamLayout } from './types';
 import { checkWritten } from './unwritten';
 import { watchQueries } from './watch';
 
@@ -27,6 +27,8 @@ export interface StreamOptions {
   lockRetries: number;
   signal?: AbortSignal;
   onStarted?: (item: StartedItem) => void;
+  /** Lint: an observer for each file's statements (see watch.ts). */
+  observe?: RunOptions['observe'];
 }
 
 /**
@@ -115,7 +117,8 @@ export class Stream {
     const execute = (file: MigrationFile) => async () => {
       const started = Date.now();
       this.options.onStarted?.({ name: file.name, direction, stream: this.options.kind, index: planned.indexOf(file) + 1, total: planned.length });
-      await this.executor.execute({ file, module: modules.get(file.name)!, direction, within });
+      const module = modules.get(file.name)!;
+      await this.executor.execute({ file, module, direction, within, observe: this.options.observe?.(file, module, direction) });
       onExecuted({ name: file.name, direction, durationMs: Date.now() - started });
     };
     const { Umzug: Engine, RerunBehavior } = loadUmzug();

@@ -1,5 +1,6 @@
 import type { QueryInterface, Sequelize, Transaction } from 'sequelize';
 import type { SqlTracking } from './sql/types';
+import type { StatementObserver } from './watch';
 
 /** The two streams updown tracks, each in its own folder and tracking table. */
 export type StreamKind = 'migrations' | 'seeds';
@@ -40,6 +41,8 @@ export interface MigrationModule {
   timeouts?: { lock?: string; statement?: string };
   /** Seeds only: where the seed may run (default: development and test). */
   environments?: string[];
+  /** `updown migrate lint`: findings this file acknowledges, rule → reason, e.g. `{ allow: { 'index-not-concurrent': 'table is empty' } }`. */
+  lint?: { allow?: Record<string, string> };
 }
 
 /** PostgreSQL's lock_timeout and statement_timeout for each file, in milliseconds. */
@@ -105,6 +108,17 @@ export interface UpdownConfig {
   lockRetries?: number;
   /** Make `--single-transaction` the default of `up`, `down` and `redo`. */
   singleTransaction?: boolean;
+  /** `updown migrate lint` and the lint `up` runs (see src/lint/settings.ts). */
+  lint?: LintConfig;
+}
+
+/** How `up` lints: `error` refuses on a finding (the default in production), `warn` prints it (elsewhere), `off`. */
+export type LintMode = 'error' | 'warn' | 'off';
+
+export interface LintConfig {
+  mode?: LintMode;
+  /** Acknowledgements for files that must not be edited (applied ones): file name → rule → reason. */
+  allow?: Record<string, Record<string, string>>;
 }
 
 /** Options every command takes, resolved from flags, environment and config. */
@@ -139,6 +153,10 @@ export interface RunOptions {
   onStarted?: (item: StartedItem) => void;
   /** Called when the runner starts waiting behind another one. */
   onLockWait?: (holder: LockHolder | undefined) => void;
+  /** updown.config.ts `lint`, checked; absent: the defaults (error in production, warn elsewhere). */
+  lint?: LintConfig;
+  /** Lint: an observer for each file's statements, called as each file starts (see watch.ts). */
+  observe?: (file: { name: string; path: string }, module: MigrationModule, direction: Direction) => StatementObserver | undefined;
 }
 
 export interface UpOptions {
@@ -148,6 +166,8 @@ export interface UpOptions {
   strictOrder?: boolean;
   /** Run the files in a transaction that is rolled back, and return their SQL; record nothing. */
   dryRun?: boolean;
+  /** Production: apply even when lint has findings that are not acknowledged. */
+  unsafe?: boolean;
 }
 
 export interface DownOptions {

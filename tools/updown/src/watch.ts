@@ -16,10 +16,50 @@ export interface FileWatch {
   sent: number;
   /** When set (a dry run, lint), every statement the file sends is written here. */
   statements?: string[];
+  /** When set (lint), called around each statement the file sends. */
+  observe?: StatementObserver;
 }
 
-export function newWatch(file: string, statements?: string[]): FileWatch {
-  return { file, inFlight: new Set(), returned: false, startedAfterReturn: 0, sent: 0, statements };
+/** Runs SQL on the observed file's own connection (in its transaction, if any), unseen by the watch. */
+export type ObserverQuery = <R = Record<string, unknown>>(sql: string, bind?: unknown[]) => Promise<R[]>;
+
+/**
+ * The one hook `updown migrate lint` needs (src/lint/): called before each statement of the file
+ * with its SQL, its bound values and a way to read the catalogs on the same connection. It returns
+ * what to call once the statement has settled (with its error, if it failed), or a promise of it
+ * when it must read something first; returned synchronously, the statement starts at once, as
+ * it would unobserved (a query a file forgot to await keeps its timing).
+ */
+export type StatementObserver = (sql: string, bind: unknown, query: ObserverQuery) => StatementAfter | Promise<StatementAfter> | undefined;
+export type StatementAfter = ((error?: unknown) => Promise<void>) | undefined;
+
+export function newWatch(file: string, statements?: string[], observe?: StatementObserver): FileWatch {
+  return { file, inFlight: new Set(), returned: false, startedAfterReturn: 0, sent: 0, statements, observe };
+}
+
+/** An observer never changes a statement's outcome: what it fails to read, it does without. */
+function settled(running: Promise<unknown>, after: StatementAfter): Promise<unknown> {
+  if (!after) return running;
+  return running.then(
+    async (result) => {
+      await after().catch(() => undefined);
+      return result;
+    },
+    async (error: unknown) => {
+      await after(error).catch(() => undefined);
+      throw error;
+    },
+  );
+}
+
+/** The statement with the observer around it. */
+function observed(observe: StatementObserver, query: (...args: unknown[]) => Promise<unknown>, args: unknown[]): Promise<unknown> {
+  const sql = typeof args[0] === 'string' ? args[0] : String((args[0] as { query?: string })?.query ?? args[0]);
+  const bind = (args[1] as { bind?: unknown } | undefined)?.bind;
+  const read: ObserverQuery = (text, values) => query(text, { bind: values, type: 'SELECT', logging: false }) as never;
+  const hook = observe(sql, bind, read);
+  if (hook instanceof Promise) return hook.then((after) => settled(query(...args), after));
+  return settled(query(...args), hook);
 }
 
 /** The text of a `sequelize.query` call's first argument, with its bound values if any. */
@@ -48,7 +88,7 @@ export function watchQueries(sequelize: Sequelize, signal?: AbortSignal): void {
     if (watch.returned) watch.startedAfterReturn += 1;
     watch.sent += 1;
     watch.statements?.push(statementText(args[0], args[1]));
-    const running = query(...args);
+    const running = watch.observe ? observed(watch.observe, query, args) : query(...args);
     watch.inFlight.add(running);
     running.then(
       () => watch.inFlight.delete(running),

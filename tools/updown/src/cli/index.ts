@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { adoptCommand } from './commands/adopt';
 import { dbCommands } from './commands/db';
 import { dumpCommand } from './commands/dump';
+import { lintCommand } from './commands/lint';
 import { streamCommands } from './commands/stream';
 import { verifyCommands } from './commands/verify';
 import { EXIT } from './exit-codes';
@@ -38,6 +39,7 @@ function program(io: Io, state: { code: number }): Command {
   streamCommands(seed, 'seeds', io, state);
   dbCommands(db, io, state);
   verifyCommands(migrate, seed, io, state);
+  lintCommand(migrate, io, state);
   dumpCommand(db, io, state);
   adoptCommand(root, io, state);
   addHelp(root);

@@ -28,6 +28,8 @@ export function scratchRunOptions(options: RunOptions, url: string): RunOptions 
     url,
     // The scratch database is ours and thrown away: a production mark copied from the target does not apply.
     allowProduction: true,
+    // Nor does `up`'s lint: what runs on a scratch database is never linted again (src/lint/gate.ts).
+    lint: { ...options.lint, mode: 'off' },
     onExecuted: undefined,
     onLockWait: undefined,
     logger: { info: () => undefined, warn: options.logger.warn },

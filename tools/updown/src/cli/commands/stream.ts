@@ -17,6 +17,7 @@ interface RangeFlags extends GlobalFlags {
   all?: boolean;
   strictOrder?: boolean;
   dryRun?: boolean;
+  unsafe?: boolean;
 }
 
 interface StatusFlags extends GlobalFlags {
@@ -39,12 +40,13 @@ export function streamCommands(parent: Command, kind: StreamKind, io: Io, state:
     .option('--strict-order', `refuse pending ${kind} older than the newest applied one (default: apply them and say so)`)
     .option('--dry-run', 'print the SQL each file would run (in a transaction that is rolled back); change nothing')
     .option('--single-transaction', SINGLE_TRANSACTION)
+    .option('--unsafe', 'production: apply even when `migrate lint` has findings no file acknowledges')
     .action(
       action<RangeFlags>(io, state, (flags, printer) =>
         withTarget(kind, flags, printer, async (options) => {
-          const { to, step, strictOrder, dryRun } = flags;
+          const { to, step, strictOrder, dryRun, unsafe } = flags;
           const done = to ? `every ${noun} up to ${to} is applied` : `every ${noun} is applied`;
-          return finish(printer, await up({ ...options, to, step, strictOrder, dryRun }), done);
+          return finish(printer, await up({ ...options, to, step, strictOrder, dryRun, unsafe }), done);
         }),
       ),
     );

@@ -1,0 +1,22 @@
+/** A primary key added to an existing table builds its index (and checks NOT NULL) with the table locked. */
+import { alterCommands, rangeVarName } from '../parse';
+import { seenLock, type Rule } from './types';
+
+export const primaryKey: Rule = {
+  id: 'primary-key',
+  title: 'primary key added to an existing table',
+  lock: 'ACCESS EXCLUSIVE for the index build (and a NOT NULL scan of its columns)',
+  recipe: () => [
+    '1. CREATE UNIQUE INDEX CONCURRENTLY users_pkey_idx ON users (id);   -- transaction = false',
+    '2. make the columns NOT NULL the safe way (see set-not-null)',
+    '3. ALTER TABLE users ADD CONSTRAINT users_pkey PRIMARY KEY USING INDEX users_pkey_idx;',
+  ],
+  check(statement, context) {
+    const table = rangeVarName(statement.node?.relation);
+    if (!table || !context.existing(table)) return [];
+    return alterCommands(statement)
+      .map((cmd) => (cmd.subtype === 'AT_AddConstraint' ? cmd.def?.Constraint : undefined))
+      .filter((constraint) => constraint?.contype === 'CONSTR_PRIMARY' && !constraint.indexname)
+      .map((constraint) => ({ message: `adding a primary key to ${table} builds its index with the table locked`, table, lock: seenLock(context, table, 'AccessExclusiveLock'), location: constraint.location }));
+  },
+};

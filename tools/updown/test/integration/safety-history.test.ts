@@ -377,7 +377,7 @@ describe('a history adopted from before checksums (sequelize-cli)', () => {
     ]);
     const up = await migrate(dir, 'up');
     // Nothing about the history; only lint's warning for the index on widgets, which an earlier run made.
-    expect(up.stderr.split('\n').filter((line) => /^(warning|error)/.test(line))).toEqual([expect.stringMatching(/^warning index-not-concurrent \S+-indexWidgetName: /)]);
+    expect(up.stderr.split('\n').filter((line) => /^(warning|error)/.test(line))).toEqual([expect.stringMatching(/^warning: index-not-concurrent \S+-indexWidgetName: /)]);
     expect(up.code).toBe(0);
     expect(await appliedNames(url)).toEqual(BASIC);
     expect(await indexExists(url, 'idx_widgets_name')).toBe(true);

@@ -121,7 +121,7 @@ it("a file's own `timeouts = { lock }` beats --ddl-lock-timeout: it waits for th
 
   const result = await run;
   // The only thing said: lint's warning that the file raises lock_timeout past the run's (src/lint/rules/lock-timeout.ts).
-  expect(result.stderr).toMatch(/^warning lock-timeout \S+-addLedgerMemoPatiently: took ACCESS EXCLUSIVE on ledgers with lock_timeout 10s, raised past the run's 200ms\n/);
+  expect(result.stderr).toMatch(/^warning: lock-timeout \S+-addLedgerMemoPatiently: took ACCESS EXCLUSIVE on ledgers with lock_timeout 10s, raised past the run's 200ms\n/);
   expect(result.stderr.split('\n').filter((line) => /^(warning|error)/.test(line))).toHaveLength(1);
   expect(result.code).toBe(0);
   expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);

@@ -70,7 +70,7 @@ test('outside production: applied, observed in place, the finding printed as a w
   const { code, stdout, stderr } = await runCli(upArgs());
   expect(code).toBe(0);
   expect(stdout).toMatch(/migrated {2}20240101010001-indexUsersEmail/);
-  expect(stderr).toMatch(/warning index-not-concurrent 20240101010001-indexUsersEmail: CREATE INDEX on users without CONCURRENTLY/);
+  expect(stderr).toMatch(/warning: index-not-concurrent 20240101010001-indexUsersEmail: CREATE INDEX on users without CONCURRENTLY/);
   expect(stderr).toContain('lock: SHARE on users taken (observed in pg_locks)');
   expect(await indexExists()).toBe(true);
 });

@@ -18,6 +18,7 @@ import { workload, type Workload } from './generate';
 import { exitsZero, median, run } from './measure';
 import { allTools, type Tool } from './peers';
 import { hasSingleTransaction, UPDOWN_BIN, updownDir } from './peers/updown';
+import { lintLines } from './lint';
 import { describeProfile, profile, type Profile } from './profile';
 import { fmt, linesFor, table, type Line } from './report';
 import { defaultTable, failureLines, millisecondsTable, singleTable, summarize } from './report-peers';
@@ -186,11 +187,13 @@ export async function main(argv: string[]): Promise<number> {
 
   const perN: PerN[] = [];
   let profiled: Profile | undefined;
+  let lint: Line[] | undefined;
   try {
     await prepareBackend(server);
     for (const n of [...options.ns].sort((a, b) => a - b)) {
       const { work, ...measured } = await measureN(server, tools, n, options, verify);
       perN.push(measured);
+      if (n === 300) lint = await lintLines(updownDir(work.root), server.urlFor('postgres'), { runs: options.runs, log: (line) => console.log(line) });
       if (options.profile && !profiled) {
         await waitForQuiet(options.maxLoad);
         profiled = await profile(server, work, options.runs);
@@ -207,6 +210,7 @@ export async function main(argv: string[]): Promise<number> {
     ...toolSections(perN),
     { name: 'targets', title: 'Targets (issue 9)', text: targetsTable(verdicts), json: verdicts },
     updownSection(perN, verifyNote),
+    ...(lint ? [{ name: 'lint', title: 'Lint (issue 11): lint --all against the dry run, up in warn mode against lint off', text: table(lint), json: lint }] : []),
     ...(profiled ? [{ name: 'profile', title: 'Where the time goes', text: describeProfile(profiled), json: profiled }] : []),
   ];
   console.log(`\nload average before ${loadBefore}, after ${loadAfter} (1, 5, 15 min); ${os.cpus().length} CPUs\n`);

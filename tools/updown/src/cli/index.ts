@@ -1,12 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { adoptCommand } from './commands/adopt';
-import { dbCommands } from './commands/db';
-import { dumpCommand } from './commands/dump';
-import { lintCommand } from './commands/lint';
-import { streamCommands } from './commands/stream';
-import { verifyCommands } from './commands/verify';
 import { EXIT } from './exit-codes';
 import { addHelp } from './help';
 import { divertStdout, wantsJson } from './json-stdout';
@@ -25,7 +19,34 @@ function packageVersion(): string {
   return (JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
 }
 
+/* eslint-disable @typescript-eslint/no-require-imports */
+/**
+ * The commands, and through them the library, load only when a command is parsed: `--version`
+ * answers without them (about 50 ms less per process, the figure a deploy step feels).
+ */
+function commands(): {
+  adoptCommand: typeof import('./commands/adopt').adoptCommand;
+  dbCommands: typeof import('./commands/db').dbCommands;
+  dumpCommand: typeof import('./commands/dump').dumpCommand;
+  lintCommand: typeof import('./commands/lint').lintCommand;
+  streamCommands: typeof import('./commands/stream').streamCommands;
+  verifyCommands: typeof import('./commands/verify').verifyCommands;
+} {
+  return {
+    ...(require('./commands/adopt') as typeof import('./commands/adopt')),
+    ...(require('./commands/db') as typeof import('./commands/db')),
+    ...(require('./commands/dump') as typeof import('./commands/dump')),
+    ...(require('./commands/lint') as typeof import('./commands/lint')),
+    ...(require('./commands/stream') as typeof import('./commands/stream')),
+    ...(require('./commands/verify') as typeof import('./commands/verify')),
+  };
+}
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+const VERSION_FLAGS = new Set(['-v', '--version']);
+
 function program(io: Io, state: { code: number }): Command {
+  const { adoptCommand, dbCommands, dumpCommand, lintCommand, streamCommands, verifyCommands } = commands();
   const root = new Command('updown')
     .description('Safe, reversible up/down migrations for PostgreSQL')
     .version(packageVersion(), '-v, --version', 'print the version of updown')
@@ -63,6 +84,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
 }
 
 async function run(argv: string[], io: Io): Promise<number> {
+  if (argv.length === 1 && VERSION_FLAGS.has(argv[0]!)) {
+    io.stdout(`${packageVersion()}\n`);
+    return EXIT.ok;
+  }
   const state = { code: EXIT.ok as number };
   silencePgOverlapWarning();
   try {

@@ -8,7 +8,7 @@ import type { StatementObserver } from '../watch';
 import { compare, emptyLike, readSnapshot, type ObservedLock, type Snapshot, type StatementEvidence } from './evidence';
 import { expectedLock } from './locks';
 import { parseStatements, positionIn, type ParsedStatement } from './parse';
-import { prefilter, probeScope } from './plan';
+import { namedRelations, prefilter, probeScope } from './plan';
 import { RULES } from './rules';
 import type { Hit, Rule, RuleContext } from './rules/types';
 import type { LintFinding } from './types';
@@ -80,7 +80,7 @@ export class FileObserver {
     if (quick) return async (error?: unknown) => void (error === undefined && this.create(quick.created));
     const parsed = parseStatements(sql);
     if (!parsed || parsed.length === 0) return undefined;
-    const scope = probeScope(parsed);
+    const scope = this.onlyNew(parsed) ? undefined : probeScope(parsed);
     if (scope) this.observed += 1;
     const after = (before: Snapshot | undefined) => async (error?: unknown) => {
       if (error !== undefined) return this.failed(parsed, error, before ? compare(before, before) : undefined);
@@ -102,6 +102,20 @@ export class FileObserver {
       return after(before);
     });
   };
+
+  /**
+   * Every relation the statements name was made by this file (or, in `up`, by this run): no rule
+   * about an existing table can fire, so there is no evidence worth reading (most of what warn mode
+   * cost in a run that builds its tables).
+   */
+  private onlyNew(parsed: ParsedStatement[]): boolean {
+    const named = parsed.map((statement) => (statement.kind === 'DoStmt' || statement.kind === 'SelectStmt' ? undefined : namedRelations(statement)));
+    if (named.some((names) => names === undefined || names.length === 0)) return false;
+    return named.flat().every((name) => {
+      const key = base(name!);
+      return this.created.has(key) || this.settings.runCreated?.has(key) === true;
+    });
+  }
 
   private create(name: string): void {
     this.created.add(name);

@@ -103,6 +103,16 @@ export function alterCommands(statement: ParsedStatement): Ast[] {
   return (statement.node.cmds ?? []).map((item: Ast) => item.AlterTableCmd).filter(Boolean);
 }
 
+/**
+ * The ADD COLUMN subcommands of an ALTER TABLE on a table that existed before the file, with that
+ * table: what the column rules look at. Undefined for anything else (a new table is exempt).
+ */
+export function columnsAddedToExisting(statement: ParsedStatement, existing: (name: string) => boolean): { table: string; commands: Ast[] } | undefined {
+  const table = rangeVarName(statement.node?.relation);
+  if (!table || !existing(table)) return undefined;
+  return { table, commands: alterCommands(statement).filter((cmd) => cmd.subtype === 'AT_AddColumn') };
+}
+
 /** Every node with this tag anywhere under `node` (a DO block's body is a string, not walked). */
 export function findAll(node: Ast, tag: string, found: Ast[] = []): Ast[] {
   if (Array.isArray(node)) {

@@ -1,5 +1,5 @@
 /** A stored generated column or an identity column added to an existing table: a rewrite. */
-import { alterCommands, columnConstraints, rangeVarName } from '../parse';
+import { columnConstraints, columnsAddedToExisting } from '../parse';
 import { seenLock, type Rule } from './types';
 
 export const generatedColumn: Rule = {
@@ -12,10 +12,10 @@ export const generatedColumn: Rule = {
     '3. backfill existing rows in batches (`transaction = false`), then add constraints the safe way',
   ],
   check(statement, context) {
-    const table = rangeVarName(statement.node?.relation);
-    if (!table || !context.existing(table)) return [];
-    return alterCommands(statement)
-      .filter((cmd) => cmd.subtype === 'AT_AddColumn')
+    const added = columnsAddedToExisting(statement, context.existing);
+    if (!added) return [];
+    const { table } = added;
+    return added.commands
       .flatMap((cmd) => {
         const generated = columnConstraints(cmd.def?.ColumnDef).find((constraint) => constraint.contype === 'CONSTR_GENERATED' || constraint.contype === 'CONSTR_IDENTITY');
         if (!generated) return [];

@@ -1,5 +1,5 @@
 /** ADD COLUMN … NOT NULL with no default: fails on a table that has rows. */
-import { alterCommands, columnConstraints, rangeVarName } from '../parse';
+import { columnConstraints, columnsAddedToExisting } from '../parse';
 import { seenLock, type Rule } from './types';
 
 export const notNullWithoutDefault: Rule = {
@@ -12,10 +12,10 @@ export const notNullWithoutDefault: Rule = {
     '3. make it NOT NULL the safe way (see set-not-null)',
   ],
   check(statement, context) {
-    const table = rangeVarName(statement.node?.relation);
-    if (!table || !context.existing(table)) return [];
-    return alterCommands(statement)
-      .filter((cmd) => cmd.subtype === 'AT_AddColumn')
+    const added = columnsAddedToExisting(statement, context.existing);
+    if (!added) return [];
+    const { table } = added;
+    return added.commands
       .filter((cmd) => {
         const types = columnConstraints(cmd.def?.ColumnDef).map((constraint) => constraint.contype);
         return types.includes('CONSTR_NOTNULL') && !types.some((type) => ['CONSTR_DEFAULT', 'CONSTR_GENERATED', 'CONSTR_IDENTITY'].includes(type));

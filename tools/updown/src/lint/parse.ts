@@ -104,13 +104,14 @@ export function alterCommands(statement: ParsedStatement): Ast[] {
 }
 
 /**
- * The ADD COLUMN subcommands of an ALTER TABLE on a table that existed before the file, with that
- * table: what the column rules look at. Undefined for anything else (a new table is exempt).
+ * The subcommands of one kind (`AT_AddColumn`, `AT_AddConstraint`, …) of an ALTER TABLE on a table
+ * that existed before the file, with that table: what the rules about existing tables look at.
+ * Undefined for anything else (a table the file or the run created is exempt).
  */
-export function columnsAddedToExisting(statement: ParsedStatement, existing: (name: string) => boolean): { table: string; commands: Ast[] } | undefined {
+export function alterOfExisting(statement: ParsedStatement, existing: (name: string) => boolean, subtype: string): { table: string; commands: Ast[] } | undefined {
   const table = rangeVarName(statement.node?.relation);
   if (!table || !existing(table)) return undefined;
-  return { table, commands: alterCommands(statement).filter((cmd) => cmd.subtype === 'AT_AddColumn') };
+  return { table, commands: alterCommands(statement).filter((cmd) => cmd.subtype === subtype) };
 }
 
 /** Every node with this tag anywhere under `node` (a DO block's body is a string, not walked). */

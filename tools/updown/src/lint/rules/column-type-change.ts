@@ -4,7 +4,7 @@
  * → varchar(50) and int → bigint rewrite, and the statement's text cannot tell which is which
  * without the column's current type.
  */
-import { alterCommands, rangeVarName, typeName } from '../parse';
+import { alterOfExisting, typeName } from '../parse';
 import { rewrote, seenLock, type Rule } from './types';
 
 /** Targets that are free from the usual sources when not observed: varchar/text widening. */
@@ -20,10 +20,10 @@ export const columnTypeChange: Rule = {
     '3. move reads to it, stop writing the old one, then drop the old column in a later release',
   ],
   check(statement, context) {
-    const table = rangeVarName(statement.node?.relation);
-    if (!table || !context.existing(table)) return [];
-    return alterCommands(statement)
-      .filter((cmd) => cmd.subtype === 'AT_AlterColumnType')
+    const altered = alterOfExisting(statement, context.existing, 'AT_AlterColumnType');
+    if (!altered) return [];
+    const { table } = altered;
+    return altered.commands
       .filter((cmd) => (context.evidence ? rewrote(context, table) : !USUALLY_FREE.has(typeName(cmd.def?.ColumnDef?.typeName))))
       .map((cmd) => ({
         message: `changing ${table}.${cmd.name} to ${typeName(cmd.def?.ColumnDef?.typeName)} ${context.evidence ? 'rewrote the table (observed)' : 'rewrites the table'}`,

@@ -1,5 +1,5 @@
 /** A foreign key or check added with validation, or a unique constraint that builds its own index. */
-import { alterCommands, rangeVarName } from '../parse';
+import { alterOfExisting } from '../parse';
 import { seenLock, type Rule } from './types';
 
 const WHAT: Record<string, { noun: string; lock: string }> = {
@@ -20,10 +20,10 @@ export const constraintNotValid: Rule = {
     '  then ALTER TABLE orders ADD CONSTRAINT orders_code_key UNIQUE USING INDEX orders_code_key;',
   ],
   check(statement, context) {
-    const table = rangeVarName(statement.node?.relation);
-    if (!table || !context.existing(table)) return [];
-    return alterCommands(statement)
-      .filter((cmd) => cmd.subtype === 'AT_AddConstraint')
+    const altered = alterOfExisting(statement, context.existing, 'AT_AddConstraint');
+    if (!altered) return [];
+    const { table } = altered;
+    return altered.commands
       .map((cmd) => cmd.def?.Constraint)
       .filter((constraint) => constraint && WHAT[constraint.contype])
       .filter((constraint) => (constraint.contype === 'CONSTR_UNIQUE' ? !constraint.indexname : !constraint.skip_validation))

@@ -1,5 +1,5 @@
 /** A stored generated column or an identity column added to an existing table: a rewrite. */
-import { columnConstraints, columnsAddedToExisting } from '../parse';
+import { alterOfExisting, columnConstraints } from '../parse';
 import { seenLock, type Rule } from './types';
 
 export const generatedColumn: Rule = {
@@ -12,7 +12,7 @@ export const generatedColumn: Rule = {
     '3. backfill existing rows in batches (`transaction = false`), then add constraints the safe way',
   ],
   check(statement, context) {
-    const added = columnsAddedToExisting(statement, context.existing);
+    const added = alterOfExisting(statement, context.existing, 'AT_AddColumn');
     if (!added) return [];
     const { table } = added;
     return added.commands

@@ -1,5 +1,5 @@
 /** ADD COLUMN … NOT NULL with no default: fails on a table that has rows. */
-import { columnConstraints, columnsAddedToExisting } from '../parse';
+import { alterOfExisting, columnConstraints } from '../parse';
 import { seenLock, type Rule } from './types';
 
 export const notNullWithoutDefault: Rule = {
@@ -12,7 +12,7 @@ export const notNullWithoutDefault: Rule = {
     '3. make it NOT NULL the safe way (see set-not-null)',
   ],
   check(statement, context) {
-    const added = columnsAddedToExisting(statement, context.existing);
+    const added = alterOfExisting(statement, context.existing, 'AT_AddColumn');
     if (!added) return [];
     const { table } = added;
     return added.commands

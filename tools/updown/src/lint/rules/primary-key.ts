@@ -1,5 +1,5 @@
 /** A primary key added to an existing table builds its index (and checks NOT NULL) with the table locked. */
-import { alterCommands, rangeVarName } from '../parse';
+import { alterOfExisting } from '../parse';
 import { seenLock, type Rule } from './types';
 
 export const primaryKey: Rule = {
@@ -12,10 +12,11 @@ export const primaryKey: Rule = {
     '3. ALTER TABLE users ADD CONSTRAINT users_pkey PRIMARY KEY USING INDEX users_pkey_idx;',
   ],
   check(statement, context) {
-    const table = rangeVarName(statement.node?.relation);
-    if (!table || !context.existing(table)) return [];
-    return alterCommands(statement)
-      .map((cmd) => (cmd.subtype === 'AT_AddConstraint' ? cmd.def?.Constraint : undefined))
+    const altered = alterOfExisting(statement, context.existing, 'AT_AddConstraint');
+    if (!altered) return [];
+    const { table } = altered;
+    return altered.commands
+      .map((cmd) => cmd.def?.Constraint)
       .filter((constraint) => constraint?.contype === 'CONSTR_PRIMARY' && !constraint.indexname)
       .map((constraint) => ({ message: `adding a primary key to ${table} builds its index with the table locked`, table, lock: seenLock(context, table, 'AccessExclusiveLock'), location: constraint.location }));
   },

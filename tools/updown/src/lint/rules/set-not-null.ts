@@ -3,7 +3,7 @@
  * 12+) a validated CHECK (col IS NOT NULL) already proves it; PostgreSQL 18 can add the NOT NULL
  * itself NOT VALID and validate it later.
  */
-import { alterCommands, rangeVarName } from '../parse';
+import { alterOfExisting } from '../parse';
 import { PG12, PG18, seenLock, type Rule } from './types';
 
 /** A validated constraint definition that proves the column is never null. */
@@ -35,12 +35,11 @@ export const setNotNull: Rule = {
             'CHECK (email IS NOT NULL) (added NOT VALID, validated in a second file) instead of NOT NULL.',
           ],
   check(statement, context) {
-    const table = rangeVarName(statement.node?.relation);
-    if (!table || !context.existing(table)) return [];
-    const base = table.split('.').pop()!;
-    const proofs = context.evidence?.checks.get(base) ?? [];
-    return alterCommands(statement)
-      .filter((cmd) => cmd.subtype === 'AT_SetNotNull')
+    const altered = alterOfExisting(statement, context.existing, 'AT_SetNotNull');
+    if (!altered) return [];
+    const { table } = altered;
+    const proofs = context.evidence?.checks.get(table.split('.').pop()!) ?? [];
+    return altered.commands
       .filter((cmd) => context.pgVersion < PG12 || !proofs.some((definition) => provesNotNull(definition, cmd.name)))
       .map((cmd) => ({ message: `SET NOT NULL on ${table}.${cmd.name} reads every row with the table locked`, table, lock: seenLock(context, table, 'AccessExclusiveLock'), location: statement.node.relation?.location }));
   },

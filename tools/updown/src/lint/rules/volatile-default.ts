@@ -3,7 +3,7 @@
  * clock_timestamp(), nextval() of a serial) since PostgreSQL 11, any default before. Decided by
  * the rewrite observed when there is one, by the function's name otherwise.
  */
-import { columnConstraints, columnsAddedToExisting, findAll, names, typeName } from '../parse';
+import { alterOfExisting, columnConstraints, findAll, names, typeName } from '../parse';
 import { PG11, rewrote, seenLock, type Rule } from './types';
 
 const VOLATILE = new Set(['gen_random_uuid', 'uuid_generate_v1', 'uuid_generate_v4', 'clock_timestamp', 'timeofday', 'random', 'nextval', 'statement_timestamp', 'txid_current']);
@@ -23,7 +23,7 @@ export const volatileDefault: Rule = {
     '3. backfill existing rows in batches, in a file with `transaction = false`',
   ],
   check(statement, context) {
-    const added = columnsAddedToExisting(statement, context.existing);
+    const added = alterOfExisting(statement, context.existing, 'AT_AddColumn');
     if (!added) return [];
     const { table } = added;
     return added.commands

@@ -24,7 +24,9 @@ export async function withSession<T>(
 ): Promise<T> {
   // Every connection starts with the run's timeouts; a file with its own sets them locally.
   const defaults = { lock_timeout: `${options.timeouts.lockMs}ms`, statement_timeout: `${options.timeouts.statementMs}ms` };
-  const target = { url: options.url, schema: options.schema, command, settings: defaults, projectDir: options.dir };
+  // pg_stat_activity names the schema too: with many tenants, which ones are running.
+  const named = options.schema === 'public' ? command : `${command} @${options.schema}`;
+  const target = { url: options.url, schema: options.schema, command: named, settings: defaults, projectDir: options.dir };
   const sequelize = await connect(target);
   const newStream = (kind: StreamKind, dir: string, layout: StreamLayout) =>
     new Stream({

@@ -82,7 +82,8 @@ export function summaryLines(result: FanoutResult, rerun: string | undefined, re
   const states = (Object.keys(LABELS) as TenantState[]).filter((state) => count(state) > 0).map((state) => PAINT[state](`${count(state)} ${LABELS[state]}`));
   const lines = [`${plural(result.tenants.length, 'tenant')}, ${result.concurrency} at a time, ${ms(result.durationMs)}: ${states.join(', ')}`];
   const applied = new Map<string, number>();
-  for (const tenant of result.tenants.filter((t) => t.state !== 'not-started')) {
+  // What was applied, by tenant; a tenant that failed before applying anything is in the failures below.
+  for (const tenant of result.tenants.filter((t) => t.state === 'done' || t.executed.length > 0)) {
     const what = tenant.executed.length ? summarise(tenant.executed) : 'nothing to do';
     applied.set(what, (applied.get(what) ?? 0) + 1);
   }
@@ -136,9 +137,11 @@ class HumanTenantPrinter implements TenantPrinter {
     const stream = { isTTY: true, columns: process.stdout.columns || 80, write: (text: string) => (io.stdout(text), true) };
     this.multi = new MultiBar({
       stream: stream as unknown as NodeJS.WritableStream,
-      format: `tenants {bar} {value}/{total} | {failed} failed | {left} left | {duration_formatted} | {rate}/s | ETA {eta_formatted}`,
+      format: `{bar} {value}/{total} tenants | {failed} failed | {left} left | {duration_formatted} | {rate}/s | ETA {eta_formatted}`,
+      barsize: 16,
       hideCursor: true,
-      clearOnComplete: true,
+      // The bar's last state (done, failed, elapsed) stays above the summary.
+      clearOnComplete: false,
       etaBuffer: 50,
     });
     this.bar = this.multi.create(schemas.length, 0, { failed: 0, left: schemas.length, rate: '0.0' });

@@ -41,24 +41,26 @@ async function modeFor(options: RunOptions): Promise<{ mode: LintMode; why: stri
 
 /**
  * The lint of this run's pending files. In a fan-out, tenants whose histories are the same get the
- * same findings: the first one lints (on its scratch database), the others wait for its result.
+ * same findings: the first one lints (on its scratch database) and prints them, the others wait
+ * for its result and only decide with it (`repeat`).
  */
-async function lintOnce(options: RunOptions): Promise<LintResult> {
+async function lintOnce(options: RunOptions): Promise<{ result: LintResult; repeat: boolean }> {
   const memo = options.lintMemo;
-  if (!memo) return lint(options);
+  if (!memo) return { result: await lint(options), repeat: false };
   const { applied } = await readHistory(options, 'migrations', options.dir);
   const key = JSON.stringify(applied.map((entry) => [entry.name, entry.checksum]));
-  if (!memo.has(key)) memo.set(key, lint(options));
-  return memo.get(key)!;
+  const repeat = memo.has(key);
+  if (!repeat) memo.set(key, lint(options));
+  return { result: await memo.get(key)!, repeat };
 }
 
 async function gate(options: RunOptions & UpOptions, why: string): Promise<void> {
   const { step: _step, unsafe: _unsafe, dryRun: _dryRun, strictOrder: _strictOrder, ...run } = options;
-  const result = await lintOnce({ ...run, onExecuted: undefined });
+  const { result, repeat } = await lintOnce({ ...run, onExecuted: undefined });
   if (result.errors.length) throw result.errors[0];
   const open = result.findings.filter((finding) => finding.acknowledged === undefined);
   if (open.length === 0 && result.notLinted.length === 0) return;
-  for (const finding of open) options.logger.warn(findingLines(finding).join('\n'));
+  if (!repeat) for (const finding of open) options.logger.warn(findingLines(finding).join('\n'));
   const files = [...new Set(open.map((finding) => finding.file))].join(', ');
   if (options.unsafe) {
     options.logger.warn(`applying despite ${open.length} lint finding(s) in ${files} (--unsafe)`);

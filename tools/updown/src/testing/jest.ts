@@ -5,6 +5,7 @@
  * and hands every Jest worker a clean clone of its own (`<base>_w1` … `<base>_wN`); the setupFiles
  * module `updown/testing/setup-worker.ts` points each worker's DATABASE_URL at it. globalTeardown
  * clones the used workers again ahead of the next run, so a warm run waits for almost nothing.
+ * With `tenants`, the template also holds that many tenant schemas, each migrated on its own.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -15,17 +16,20 @@ import { databaseName, urlForDatabase } from '../database';
 import { UsageError } from '../errors';
 import type { Logger, RunOptions, RunResult } from '../types';
 import { openAdmin, type Admin } from './admin';
-import { HARNESS_ENV, type HarnessEnv } from './env';
+import { HARNESS_ENV, TENANTS_ENV, type HarnessEnv } from './env';
 import { fingerprintOf } from './fingerprint';
 import { acquireRunLock, type RunLock } from './runlock';
 import { ensureTestServer, type TestServer } from './server';
 import { ensureTemplate } from './template';
+import { checkTenantsAgainst, tenantNames, type TenantOptions } from './tenants';
 import { dropAll, dropWorkers, prepareWorkers, releaseWorkers, workerName, type WorkerSet } from './workers';
 
 export { resetDatabase, reseed, type ResetOptions, type ReseedOptions } from './reset';
 export { ensureTestServer, stopTestServer, type TestServer } from './server';
+export { testTenants } from './env';
+export type { TenantOptions } from './tenants';
 
-export interface TestDatabaseOptions {
+export interface TestDatabaseOptions extends TenantOptions {
   /** The project's updown.config.ts. */
   configPath: string;
   /**
@@ -53,6 +57,8 @@ export interface TestDatabases {
   /** urls[0]: also put in this process's DATABASE_URL. */
   url: string;
   template: string;
+  /** The tenant schemas each worker database holds besides the configured one ([] without `tenants`); also in UPDOWN_TEST_TENANTS. */
+  tenants: string[];
   /** Whether the template was built in this call (its fingerprint changed or it was missing). */
   rebuilt: boolean;
   fingerprint: string;
@@ -70,9 +76,13 @@ interface Target {
   set: WorkerSet;
   configPath: string;
   schema: string;
+  /** Tenant schemas migrated (and seeded) besides `schema`, each with its own tracking tables. */
+  tenants: string[];
   /** The engine's options for this project (environment `test`); each build adds its database's URL. */
   run: Omit<RunOptions, 'url'>;
   seedsDir?: string;
+  /** The seeds stream's own layout (its tracking table is not the migrations'). */
+  seedsLayout?: RunOptions['layout'];
 }
 
 interface RunState {
@@ -102,6 +112,7 @@ function failOn(result: RunResult, what: string): void {
 
 /** Server, names and folders: from the options, the environment and updown.config.ts. */
 async function resolveTarget(options: TestDatabaseOptions): Promise<Target> {
+  const tenants = tenantNames(options); // before a server is started: bad input costs nothing
   const configPath = path.resolve(options.configPath);
   const loaded = loadConfig(configPath);
   const embedded = loaded.config.embedded;
@@ -122,10 +133,16 @@ async function resolveTarget(options: TestDatabaseOptions): Promise<Target> {
     const resolved = resolveOptions('migrations', { config: configPath, url: serverUrl, env: 'test' }, quiet);
     const seedsDir = options.seed ? resolved.seedsDir : undefined;
     if (options.seed && !seedsDir) throw new UsageError(`seed: true, but ${configPath} names no seeds folder`);
+    const seedsLayout = seedsDir ? resolved.seedsLayout : undefined;
+    checkTenantsAgainst(tenants, resolved.options.schema, [
+      ['migrations', resolved.options.layout],
+      ['seeds', seedsLayout],
+    ]);
     const fingerprint = fingerprintOf({
       migrationsDir: resolved.options.dir,
       seedsDir,
       schema: resolved.options.schema,
+      tenants,
       extra: options.fingerprintExtra,
     });
     return {
@@ -135,8 +152,10 @@ async function resolveTarget(options: TestDatabaseOptions): Promise<Target> {
       set: { base, template: `${base}_template`, fingerprint },
       configPath,
       schema: resolved.options.schema,
+      tenants,
       run: resolved.options,
       seedsDir,
+      seedsLayout,
     };
   } catch (error) {
     await server?.stop();
@@ -144,11 +163,19 @@ async function resolveTarget(options: TestDatabaseOptions): Promise<Target> {
   }
 }
 
-/** Migrations, then seeds when asked, into the template being built; up() closes its connections. */
+/**
+ * Migrations, then seeds when asked, into the template being built: the configured schema, then
+ * each tenant schema in turn, as `up --schema` would (each its own tracking tables and lock).
+ * up() closes its connections.
+ */
 async function buildTemplate(target: Target, name: string): Promise<void> {
-  const base = { ...target.run, url: urlForDatabase(target.serverUrl, name) };
-  failOn(await up(base), 'migrations');
-  if (target.seedsDir) failOn(await up({ ...base, kind: 'seeds', dir: target.seedsDir }), 'seeds');
+  const url = urlForDatabase(target.serverUrl, name);
+  for (const schema of [target.schema, ...target.tenants]) {
+    const where = schema === target.schema ? '' : ` of tenant ${schema}`;
+    const base = { ...target.run, url, schema };
+    failOn(await up(base), `migrations${where}`);
+    if (target.seedsDir) failOn(await up({ ...base, kind: 'seeds', dir: target.seedsDir, layout: target.seedsLayout }), `seeds${where}`);
+  }
 }
 
 /**
@@ -176,7 +203,8 @@ export async function setupTestDatabase(options: TestDatabaseOptions): Promise<T
       name: set.template,
       fingerprint: set.fingerprint,
       build: async (name) => {
-        log(`building the test template ${name} (${target.seedsDir ? 'migrations and seeds' : 'migrations'} changed or never built)`);
+        const tenants = target.tenants.length > 0 ? `, ${target.tenants.length} tenant schema(s)` : '';
+        log(`building the test template ${name}${tenants} (${target.seedsDir ? 'migrations and seeds' : 'migrations'} changed or never built)`);
         await buildTemplate(target, name);
       },
     });
@@ -184,19 +212,22 @@ export async function setupTestDatabase(options: TestDatabaseOptions): Promise<T
     if (workers.dropped.length > 0) log(`dropped stale test databases: ${workers.dropped.join(', ')}`);
     const urls = workers.names.map((name) => urlForDatabase(target.serverUrl, name));
     const marks = fs.mkdtempSync(path.join(os.tmpdir(), 'updown-jest-'));
-    const harness: HarnessEnv = { urls, schema: target.schema, configPath: target.configPath, marks };
+    const harness: HarnessEnv = { urls, schema: target.schema, tenants: target.tenants, configPath: target.configPath, marks };
     const state: RunState = {
       target,
       admin,
       lock,
       names: workers.names,
       marks,
-      env: { DATABASE_URL: process.env.DATABASE_URL, [HARNESS_ENV]: process.env[HARNESS_ENV] },
+      env: { DATABASE_URL: process.env.DATABASE_URL, [HARNESS_ENV]: process.env[HARNESS_ENV], [TENANTS_ENV]: process.env[TENANTS_ENV] },
       signals: [],
     };
     holder[STATE] = state;
     process.env.DATABASE_URL = urls[0];
     process.env[HARNESS_ENV] = JSON.stringify(harness);
+    // Unset without tenants: a value left from elsewhere would name schemas these databases lack.
+    if (target.tenants.length > 0) process.env[TENANTS_ENV] = target.tenants.join(',');
+    else delete process.env[TENANTS_ENV];
     installSignalHandlers(state);
     const totalMs = Date.now() - started;
     debug(
@@ -207,6 +238,7 @@ export async function setupTestDatabase(options: TestDatabaseOptions): Promise<T
       urls,
       url: urls[0],
       template: set.template,
+      tenants: target.tenants,
       rebuilt: template.rebuilt,
       fingerprint: set.fingerprint,
       reused: workers.reused,

@@ -1,11 +1,12 @@
 /**
  * Jest `setupFiles` entry: points DATABASE_URL at this worker's own database (cloned by the
- * globalSetup helper) before any test module loads, and leaves a mark so that globalTeardown knows
- * which worker databases were used. Runs before every test file: node built-ins only.
+ * globalSetup helper) before any test module loads, names its tenant schemas in UPDOWN_TEST_TENANTS,
+ * and leaves a mark so that globalTeardown knows which worker databases were used. Runs before
+ * every test file: node built-ins only.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { harnessEnv } from './env';
+import { harnessEnv, TENANTS_ENV } from './env';
 
 const harness = harnessEnv();
 if (harness) {
@@ -18,6 +19,9 @@ if (harness) {
     );
   }
   process.env.DATABASE_URL = url;
+  // Inherited from globalSetup already; set again from the harness so that the two always agree.
+  if (harness.tenants && harness.tenants.length > 0) process.env[TENANTS_ENV] = harness.tenants.join(',');
+  else delete process.env[TENANTS_ENV];
   try {
     fs.writeFileSync(path.join(harness.marks, `w${id}`), '');
   } catch {

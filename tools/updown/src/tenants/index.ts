@@ -7,6 +7,7 @@ import type { RunOptions, RunResult } from '../types';
 import { chooseConcurrency, connectionRoom } from './concurrency';
 import { fanOut } from './fanout';
 import { selectTenants } from './select';
+import { refuseSharedHistory } from './shared-history';
 import type { FanoutOptions, FanoutResult, TenantSelection } from './types';
 
 export { CONNECTIONS_PER_TENANT } from './concurrency';
@@ -29,6 +30,7 @@ export async function forEachTenant(
   command: (options: RunOptions) => Promise<RunResult>,
   tenantOptions: (schema: string) => Partial<RunOptions> = () => ({}),
 ): Promise<FanoutResult> {
+  refuseSharedHistory(options);
   const schemas = await selectTenants(options.url, fanout.tenants, options.env);
   const concurrency = chooseConcurrency(await connectionRoom(options.url), schemas.length, fanout.concurrency, options.logger);
   fanout.onSelected?.(schemas, concurrency);

@@ -11,6 +11,7 @@ import { listFiles } from '../loader';
 import { misnamedFileWarnings } from '../name-check';
 import { readRows } from '../reader';
 import type { ItemState, RunOptions } from '../types';
+import { refuseSharedHistory } from './shared-history';
 import { selectTenants } from './select';
 import type { TenantSelection } from './types';
 
@@ -54,6 +55,7 @@ function summarise(schema: string, items: ReturnType<typeof statusItems>): Tenan
 /** The status of every selected tenant, in the selection's order. */
 export async function tenantStatus(options: RunOptions, selection: TenantSelection): Promise<TenantStatusResult> {
   const started = Date.now();
+  refuseSharedHistory(options);
   const schemas = await selectTenants(options.url, selection, options.env);
   const layout = options.layout ?? {};
   const files = listFiles(options.dir, layout);

@@ -4,7 +4,7 @@
  * anything is started or built, so that a typo costs a message and not a template.
  */
 import { UsageError } from '../errors';
-import { DRIZZLE_SCHEMA } from '../sql/drizzle';
+import { sharedHistory } from '../tenants/shared-history';
 import type { StreamLayout } from '../types';
 
 export const DEFAULT_TENANT_PREFIX = 'tenant_';
@@ -77,18 +77,7 @@ export function checkTenantsAgainst(tenants: string[], schema: string, streams: 
     throw new UsageError(`tenants: "${schema}" is the configured schema, which the template holds already: pick another tenant name`);
   }
   for (const [what, layout] of streams) {
-    // A history kept in one fixed schema would be shared by every tenant: the second tenant would find its files applied.
-    if (layout?.tableSchema !== undefined) {
-      throw new UsageError(
-        `tenants: the ${what} keep their history in the fixed schema "${layout.tableSchema}" (tableSchema), which every tenant ` +
-          'would share; remove tableSchema from that stream in updown.config.ts so that each tenant schema holds its own',
-      );
-    }
-    if (layout?.format === 'sql' && layout.tracking === 'drizzle') {
-      throw new UsageError(
-        `tenants: the ${what} are tracked by drizzle, whose history lives in the schema "${DRIZZLE_SCHEMA}" that every tenant ` +
-          'would share; tenants need updown\'s own tracking (tracking: \'updown\' on that stream)',
-      );
-    }
+    const shared = sharedHistory(layout);
+    if (shared) throw new UsageError(`tenants: the ${what} ${shared}`);
   }
 }

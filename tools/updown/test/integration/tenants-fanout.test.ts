@@ -120,6 +120,21 @@ describe('choosing the tenants', () => {
     expect(await query(url, 'SELECT count(*)::int AS n FROM public.customers')).toEqual([{ n: 3 }]);
   });
 
+  test('a stream whose history lives in one fixed schema (tableSchema) cannot fan out: exit 2, nothing run', async () => {
+    const config = path.join(project.root, 'updown.config.ts');
+    fs.writeFileSync(config, "export default { migrations: { dir: 'migrations', tableSchema: 'history' } };\n");
+    try {
+      const result = await runCli(['migrate', 'up', '--url', url, '--config', config, '--schemas', 'tenant\\_%']);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/keep their history in the fixed schema "history" \(tableSchema\), which every tenant would share/);
+      const status = await runCli(['migrate', 'status', '--url', url, '--config', config, '--schemas', 'tenant\\_%']);
+      expect(status.code).toBe(2);
+      expect(await query(url, "SELECT 1 FROM pg_namespace WHERE nspname = 'history'")).toEqual([]);
+    } finally {
+      fs.rmSync(config);
+    }
+  });
+
   test('a command that runs on one schema refuses repeated --schema', async () => {
     const result = await migrate('repair', '--accept', FIRST, '--schema', 'tenant_a', '--schema', 'tenant_b');
     expect(result.code).toBe(2);

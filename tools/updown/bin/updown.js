@@ -1,6 +1,12 @@
 #!/usr/bin/env node
 'use strict';
 // The compiled CLI from the npm package; in a checkout of updown, its TypeScript source (entry.js).
+
+// `--version` answers before anything loads (dotenv, the CLI): a deploy script's check costs a bare node start.
+if (process.argv.length === 3 && ['--version', '-v'].includes(process.argv[2])) {
+  process.stdout.write(`${require('../package.json').version}\n`);
+  return;
+}
 require('dotenv').config({ quiet: true });
 const load = require('../entry.js');
 const { inheritedJsonIo, runJsonChild, wantsJson } = load('cli/json-stdout');

@@ -8,7 +8,7 @@ import { checkLoadable, guardProduction, logSkippedSeed, openForChange, openForR
 import { checkHistory, findByName, historyProblems, newestApplied, outOfOrder, planDown, planUp, statusOf, type AppliedEntry, type MigrationFile } from './plan';
 import { misnamedFileWarnings } from './name-check';
 import { quoteIdent } from './quote';
-import { readHistory } from './reader';
+import { readHistory, type StreamHistory } from './reader';
 import { withSession, type Session } from './session';
 import { commitQuietly, rollback } from './transaction';
 import { withTrial, type Trial } from './trial';
@@ -95,30 +95,37 @@ function preview(options: RunOptions, direction: Direction, plan: (files: Migrat
 }
 
 /**
- * `up` with nothing to apply (a deploy step run again) answers from a read, as `status` does: no
- * Sequelize, no lock, nothing written. Anything else (a pending file, a history to adopt or to
- * refuse, no environment recorded yet) takes the whole path under the lock, which decides.
+ * What `up` reads first, as `status` does: no Sequelize, no lock, nothing written. Undefined when
+ * it cannot (a stream with no tracking table, an unreachable database): the locked path decides then.
  */
-async function nothingToApply(options: RunOptions & UpOptions): Promise<boolean> {
-  if (options.kind !== 'migrations' || options.layout?.tracked === false) return false;
-  try {
-    const { files, applied, environment } = await readHistory(options, options.kind, options.dir);
-    if (environment === undefined || historyProblems(files, applied).length > 0) return false;
-    if (applied.some((entry) => !entry.checksum || entry.storedName)) return false;
-    return planUp(files, applied, options).length === 0;
-  } catch {
-    return false;
-  }
+async function readBeforeUp(options: RunOptions): Promise<StreamHistory | undefined> {
+  if (options.kind !== 'migrations' || options.layout?.tracked === false) return undefined;
+  return readHistory(options, options.kind, options.dir).catch(() => undefined);
+}
+
+/**
+ * `up` with nothing to apply (a deploy step run again) answers from that read. Anything else (a
+ * pending file, a history to adopt or to refuse, no environment recorded yet) takes the whole path
+ * under the lock, which decides.
+ */
+function nothingToApply(options: RunOptions & UpOptions, history: StreamHistory | undefined): boolean {
+  if (!history) return false;
+  const { files, applied, environment } = history;
+  if (environment === undefined || historyProblems(files, applied).length > 0) return false;
+  if (applied.some((entry) => !entry.checksum || entry.storedName)) return false;
+  return planUp(files, applied, options).length === 0;
 }
 
 /** Applies pending files: all of them, or up to and including `to`, or the next `step`. */
 export async function up(options: RunOptions & UpOptions): Promise<RunResult> {
   if (options.dryRun) return preview(options, 'up', (files, applied) => planUp(files, applied, options));
-  if (await nothingToApply(options)) return run(options, async () => undefined);
+  const history = await readBeforeUp(options);
+  if (nothingToApply(options, history)) return run(options, async () => undefined);
   return run(options, async (record) => {
     // Required here, not imported: the linter runs `up` itself on its scratch database.
     const { lintForUp } = require('./lint/gate') as typeof import('./lint/gate'); // eslint-disable-line @typescript-eslint/no-require-imports
-    const linted = await lintForUp(options);
+    // What was read above: lint's mode depends on the recorded environment.
+    const linted = await lintForUp(options, history);
     const report: Record = linted ? (item) => (record(item), linted.afterFile(item.name)) : record;
     const run = linted?.options ?? options;
     return withSession(run, `${options.kind} up`, 'locked', (session) =>

@@ -161,8 +161,14 @@ export interface RunOptions {
   lint?: LintConfig;
   /** Lint: an observer for each file's statements, called as each file starts (see watch.ts). */
   observe?: (file: { name: string; path: string }, module: MigrationModule, direction: Direction) => StatementObserver | undefined;
-  /** A fan-out's lint results by history, so tenants in the same state are linted once (src/lint/gate.ts). */
-  lintMemo?: Map<string, Promise<LintResult>>;
+  /** Shared by a fan-out's tenants, so tenants in the same state are linted once (src/lint/gate.ts). */
+  lintMemo?: LintMemo;
+}
+
+/** Lint across tenants, by history (the applied names and checksums): the scratch lint's result, and the histories already observed in place. */
+export interface LintMemo {
+  results: Map<string, Promise<LintResult>>;
+  observed: Set<string>;
 }
 
 export interface UpOptions {

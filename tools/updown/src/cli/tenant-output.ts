@@ -162,6 +162,8 @@ class HumanTenantPrinter implements TenantPrinter {
   };
 
   result = (result: FanoutResult, rerun: string | undefined): void => {
+    // A line logged since the last redraw is only written by a redraw: one more before the bar stops.
+    this.multi?.update();
     this.multi?.stop();
     this.multi = undefined;
     for (const line of summaryLines(result, rerun, this.warnings.repeats())) this.io.stdout(`${line}\n`);

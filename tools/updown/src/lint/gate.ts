@@ -7,7 +7,7 @@
  */
 import { LintRefusedError } from '../errors';
 import { PRODUCTION } from '../history';
-import { readHistory } from '../reader';
+import type { StreamHistory } from '../reader';
 import { withSession } from '../session';
 import type { LintMode, RunOptions, UpOptions } from '../types';
 import { Collector } from './collector';
@@ -31,32 +31,37 @@ async function recordedProduction(options: RunOptions): Promise<boolean> {
   return recorded === PRODUCTION;
 }
 
-async function modeFor(options: RunOptions): Promise<{ mode: LintMode; why: string }> {
+async function modeFor(options: RunOptions, recorded: StreamHistory | undefined): Promise<{ mode: LintMode; why: string }> {
   const configured = options.lint?.mode;
   if (configured) return { mode: configured, why: "lint.mode in updown.config.ts" };
   if (options.env === PRODUCTION) return { mode: 'error', why: 'the environment is production' };
-  if (await recordedProduction(options)) return { mode: 'error', why: 'this database is recorded as production' };
+  const production = recorded ? recorded.environment === PRODUCTION : await recordedProduction(options);
+  if (production) return { mode: 'error', why: 'this database is recorded as production' };
   return { mode: 'warn', why: 'outside production' };
 }
 
-/**
- * The lint of this run's pending files. In a fan-out, tenants whose histories are the same get the
- * same findings: the first one lints (on its scratch database) and prints them, the others wait
- * for its result and only decide with it (`repeat`).
- */
-async function lintOnce(options: RunOptions): Promise<{ result: LintResult; repeat: boolean }> {
-  const memo = options.lintMemo;
-  if (!memo) return { result: await lint(options), repeat: false };
-  const { applied } = await readHistory(options, 'migrations', options.dir);
-  const key = JSON.stringify(applied.map((entry) => [entry.name, entry.checksum]));
-  const repeat = memo.has(key);
-  if (!repeat) memo.set(key, lint(options));
-  return { result: await memo.get(key)!, repeat };
+/** Tenants with the same history (applied names and checksums) get the same findings; undefined when `up` could not read it. */
+function historyKey(recorded: StreamHistory | undefined): string | undefined {
+  return recorded && JSON.stringify(recorded.applied.map((entry) => [entry.name, entry.checksum]));
 }
 
-async function gate(options: RunOptions & UpOptions, why: string): Promise<void> {
+/**
+ * The lint of this run's pending files. In a fan-out, the first tenant of each history lints (on
+ * its scratch database) and prints the findings; the others wait for its result and only decide
+ * with it (`repeat`).
+ */
+async function lintOnce(options: RunOptions, recorded: StreamHistory | undefined): Promise<{ result: LintResult; repeat: boolean }> {
+  const memo = options.lintMemo;
+  const key = historyKey(recorded);
+  if (!memo || key === undefined) return { result: await lint(options), repeat: false };
+  const repeat = memo.results.has(key);
+  if (!repeat) memo.results.set(key, lint(options));
+  return { result: await memo.results.get(key)!, repeat };
+}
+
+async function gate(options: RunOptions & UpOptions, why: string, recorded: StreamHistory | undefined): Promise<void> {
   const { step: _step, unsafe: _unsafe, dryRun: _dryRun, strictOrder: _strictOrder, ...run } = options;
-  const { result, repeat } = await lintOnce({ ...run, onExecuted: undefined });
+  const { result, repeat } = await lintOnce({ ...run, onExecuted: undefined }, recorded);
   if (result.errors.length) throw result.errors[0];
   const open = result.findings.filter((finding) => finding.acknowledged === undefined);
   if (open.length === 0 && result.notLinted.length === 0) return;
@@ -73,15 +78,24 @@ async function gate(options: RunOptions & UpOptions, why: string): Promise<void>
   );
 }
 
-/** Undefined: the run goes on as it is. Throws LintRefusedError when the gate refuses. */
-export async function lintForUp(options: RunOptions & UpOptions): Promise<UpLint | undefined> {
+/**
+ * Undefined: the run goes on as it is. Throws LintRefusedError when the gate refuses. `recorded`,
+ * the target's history when `up` has read it already, saves a connection.
+ */
+export async function lintForUp(options: RunOptions & UpOptions, recorded?: StreamHistory): Promise<UpLint | undefined> {
   if (options.kind !== 'migrations') return undefined;
-  const { mode, why } = await modeFor(options);
+  const { mode, why } = await modeFor(options, recorded);
   if (options.unsafe && mode !== 'error') options.logger.warn(`--unsafe changes nothing here: lint refuses only in production or with lint.mode 'error' (${why}, lint ${mode === 'off' ? 'is off' : 'only warns'})`);
   if (mode === 'off') return undefined;
   if (mode === 'error') {
-    await gate(options, why);
+    await gate(options, why, recorded);
     return undefined;
+  }
+  // In a fan-out, the first tenant of each history is observed; its findings stand for the others.
+  const key = historyKey(recorded);
+  if (options.lintMemo && key !== undefined) {
+    if (options.lintMemo.observed.has(key)) return undefined;
+    options.lintMemo.observed.add(key);
   }
   await loadParser();
   const collector = new Collector({ runLockTimeoutMs: options.timeouts.lockMs, runCreated: new Set() }, options.layout, options.lint);

@@ -36,6 +36,6 @@ export async function forEachTenant(
   fanout.onSelected?.(schemas, concurrency);
   const signal = fanout.signal ?? options.signal;
   // One memo for the whole fan-out: tenants in the same state are linted once (src/lint/gate.ts).
-  const shared = { ...options, lintMemo: new Map() };
+  const shared = { ...options, lintMemo: { results: new Map(), observed: new Set<string>() } };
   return fanOut(schemas, { ...fanout, concurrency, signal }, (schema) => command({ ...shared, ...tenantOptions(schema), schema }));
 }

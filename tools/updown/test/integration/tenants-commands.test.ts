@@ -92,8 +92,8 @@ test('lint across tenants reports per group, and up in production refuses every 
   expect(up.code).toBe(2);
   const states = onlyJson<{ tenants: { state: string; error: { type: string } }[] }>(up.stdout).tenants.map((tenant) => [tenant.state, tenant.error.type]);
   expect(states).toEqual(TENANTS.map(() => ['refused', 'LintRefusedError']));
-  // The same finding in three tenants is one warning, under the first tenant's name.
-  expect(up.stderr).toMatch(/warning: \[acme\] /);
-  expect(up.stderr).not.toMatch(/warning: \[(globex|initech)\] /);
+  // The same findings in three tenants are linted once and printed once, under the name of whichever tenant got there first.
+  const named = new Set([...up.stderr.matchAll(/^warning: \[(\w+)\] /gm)].map((match) => match[1]));
+  expect(named.size).toBe(1);
   expect(await appliedBySchema(url)).toEqual({});
 });

@@ -121,8 +121,10 @@ describe('choosing the tenants', () => {
   });
 
   test('a stream whose history lives in one fixed schema (tableSchema) cannot fan out: exit 2, nothing run', async () => {
-    const config = path.join(project.root, 'updown.config.ts');
-    fs.writeFileSync(config, "export default { migrations: { dir: 'migrations', tableSchema: 'history' } };\n");
+    // A folder of its own: a config already required from the project's root stays in require's cache.
+    const config = path.join(project.root, 'shared-history', 'updown.config.ts');
+    fs.mkdirSync(path.dirname(config));
+    fs.writeFileSync(config, "export default { migrations: { dir: '../migrations', tableSchema: 'history' } };\n");
     try {
       const result = await runCli(['migrate', 'up', '--url', url, '--config', config, '--schemas', 'tenant\\_%']);
       expect(result.code).toBe(2);

@@ -13,7 +13,7 @@ import { withSession, type Session } from './session';
 import { commitQuietly, rollback } from './transaction';
 import { withTrial, type Trial } from './trial';
 import type { Transaction } from 'sequelize';
-import type { Direction, DownOptions, ExecutedItem, PreviewItem, RunOptions, RunResult, StatusResult, StreamKind, StreamLayout, UpOptions } from './types';
+import type { Direction, DownOptions, ExecutedItem, PreviewItem, RunOptions, RunResult, StatusItem, StatusResult, StreamKind, StreamLayout, UpOptions } from './types';
 
 export { repair } from './repair';
 
@@ -205,22 +205,26 @@ export function runOne(options: RunOptions & { name: string }): Promise<RunResul
   );
 }
 
+/** Each file's state from the files and rows read (`invalid`: what compiling said); seeds meant for another environment are skipped. */
+export function statusItems(options: RunOptions, files: MigrationFile[], applied: AppliedEntry[], invalid: Map<string, string>): StatusItem[] {
+  if (options.kind !== 'seeds') return markInvalid(statusOf(files, applied), invalid);
+  // Seeds only: a pending seed meant for another environment is skipped here, not pending.
+  const skipped = new Map<string, string>();
+  const here = seedsFor(loadableFiles(files, applied, invalid), applied, options.env, (file, refusal) => skipped.set(file.name, refusal));
+  const skippedItems = [...skipped].map(([name, refusal]) => ({ name, state: 'pending' as const, skipped: refusal }));
+  return markInvalid([...statusOf(here, applied), ...skippedItems].sort((a, b) => (a.name < b.name ? -1 : 1)), invalid);
+}
+
+/** Nothing to do and nothing wrong: every item applied, or a pending seed that does not run here. */
+export const upToDate = (items: StatusItem[]): boolean => items.every((item) => item.state === 'applied' || (item.state === 'pending' && item.skipped));
+
 /** Every file and recorded row with its state. Reads only: no lock, creates nothing. */
 export async function status(options: RunOptions): Promise<StatusResult> {
   const started = Date.now();
-  const items = await (async () => {
-    const { files, applied } = await readHistory(options, options.kind, options.dir);
-    for (const warning of misnamedFileWarnings(options.dir, options.layout?.format)) options.logger.warn(warning);
-    const invalid = compileProblems(files);
-    if (options.kind !== 'seeds') return markInvalid(statusOf(files, applied), invalid);
-    // Seeds only: a pending seed meant for another environment is skipped here, not pending.
-    const skipped = new Map<string, string>();
-    const here = seedsFor(loadableFiles(files, applied, invalid), applied, options.env, (file, refusal) => skipped.set(file.name, refusal));
-    const skippedItems = [...skipped].map(([name, refusal]) => ({ name, state: 'pending' as const, skipped: refusal }));
-    return markInvalid([...statusOf(here, applied), ...skippedItems].sort((a, b) => (a.name < b.name ? -1 : 1)), invalid);
-  })();
-  const success = items.every((item) => item.state === 'applied' || (item.state === 'pending' && item.skipped));
-  return { success, items, durationMs: Date.now() - started };
+  const { files, applied } = await readHistory(options, options.kind, options.dir);
+  for (const warning of misnamedFileWarnings(options.dir, options.layout?.format)) options.logger.warn(warning);
+  const items = statusItems(options, files, applied, compileProblems(files));
+  return { success: upToDate(items), items, durationMs: Date.now() - started };
 }
 
 async function dropSchema(session: Session): Promise<void> {

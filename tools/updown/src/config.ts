@@ -141,6 +141,9 @@ export function loadConfig(file: string): LoadedConfig {
   checkStream(config.migrations, `${file}: migrations`);
   if (config.seeds !== undefined) checkStream(config.seeds, `${file}: seeds`);
   checkLintConfig(config.lint, file);
+  if (config.tenants !== undefined && typeof config.tenants !== 'function') {
+    throw new UsageError(`${file}: tenants must be a function returning the tenant schemas' names, e.g. tenants: async ({ query }) => [...]`);
+  }
   return { config, file, dir: path.dirname(path.resolve(file)) };
 }
 

@@ -24,13 +24,18 @@ function readingAdapter(client: { query(sql: string, values?: unknown[]): Promis
   } as unknown as Sequelize;
 }
 
+type ReadingClient = Parameters<typeof readingAdapter>[0];
+
+/** The rows of `schema`'s tracking tables for `files`, on a client the caller owns (tenant status reads many schemas on one). */
+export async function readRows(client: ReadingClient, schema: string, kind: StreamKind, files: MigrationFile[], layout: StreamLayout): Promise<StreamHistory> {
+  const tracking = createTracking(readingAdapter(client), schema, kind, layout);
+  tracking.know(files);
+  const applied = await tracking.applied();
+  return { files, applied, environment: await tracking.metadata('environment') };
+}
+
 /** The files and rows of a stream, read only: no lock, nothing created. */
 export async function readHistory(options: RunOptions, kind: StreamKind, dir: string, layout: StreamLayout = options.layout ?? {}): Promise<StreamHistory> {
   const files = listFiles(dir, layout);
-  return withClient(options.url, `${kind} status`, async (client) => {
-    const tracking = createTracking(readingAdapter(client), options.schema, kind, layout);
-    tracking.know(files);
-    const applied = await tracking.applied();
-    return { files, applied, environment: await tracking.metadata('environment') };
-  });
+  return withClient(options.url, `${kind} status`, (client) => readRows(client, options.schema, kind, files, layout));
 }

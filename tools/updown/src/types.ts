@@ -1,5 +1,7 @@
 import type { QueryInterface, Sequelize, Transaction } from 'sequelize';
+import type { LintResult } from './lint/types';
 import type { SqlTracking } from './sql/types';
+import type { TenantsFunction } from './tenants/types';
 import type { StatementObserver } from './watch';
 
 /** The two streams updown tracks, each in its own folder and tracking table. */
@@ -110,6 +112,8 @@ export interface UpdownConfig {
   singleTransaction?: boolean;
   /** `updown migrate lint` and the lint `up` runs (see src/lint/settings.ts). */
   lint?: LintConfig;
+  /** `--tenants`: the tenant schemas, e.g. `async ({ query }) => (await query('SELECT schema_name FROM tenants')).map((r) => r.schema_name)`. */
+  tenants?: TenantsFunction;
 }
 
 /** How `up` lints: `error` refuses on a finding (the default in production), `warn` prints it (elsewhere), `off`. */
@@ -157,6 +161,8 @@ export interface RunOptions {
   lint?: LintConfig;
   /** Lint: an observer for each file's statements, called as each file starts (see watch.ts). */
   observe?: (file: { name: string; path: string }, module: MigrationModule, direction: Direction) => StatementObserver | undefined;
+  /** A fan-out's lint results by history, so tenants in the same state are linted once (src/lint/gate.ts). */
+  lintMemo?: Map<string, Promise<LintResult>>;
 }
 
 export interface UpOptions {

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import type { CommandFlags } from '../config';
+import { UsageError } from '../errors';
 import { exitCodeOf } from './exit-codes';
 import { Printer, type Io } from './output';
 
@@ -7,11 +8,17 @@ export interface GlobalFlags extends CommandFlags {
   json?: boolean;
 }
 
+/** What every action shares: where its exit code goes, and the command line (a fan-out's rerun command repeats it). */
+export interface CliState {
+  code: number;
+  argv: string[];
+}
+
 /** The options every command takes (the contract's list), added to a leaf command. */
 export function withCommonOptions(command: Command): Command {
   return command
     .option('--url <url>', "database URL (default: a sequelize-cli project's config, else DATABASE_URL, else the embedded PostgreSQL of updown.config.ts)")
-    .option('--schema <name>', 'schema for the migrated objects and tracking tables (default: DATABASE_SCHEMA, else public)')
+    .option('--schema <name>', 'schema for the migrated objects and tracking tables (default: DATABASE_SCHEMA, else public); repeated, a list of tenants', collect)
     .option('--dir <path>', "the stream's folder (default: from updown.config.ts)")
     .option('--config <file>', 'updown.config.ts (or a .sequelizerc) to use (default: the nearest one from the current folder upwards)')
     .option('--format <format>', "the files' module shape: updown, sequelize-cli, umzug or sql (default: the stream's own, else updown)")
@@ -22,6 +29,24 @@ export function withCommonOptions(command: Command): Command {
     .option('--lock-retries <n>', 'retries of a file that hit lock_timeout, with backoff (default: 3)', wholeNumber('--lock-retries'))
     .option('--allow-production', 'let a destructive command run against a production database')
     .option('--json', 'print one JSON document on stdout and nothing else there');
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/**
+ * `--schema` is collected as a list: one stays the schema, more are a list of tenants, which only a
+ * command that fans out (it has `--schemas`) takes.
+ */
+function schemaFlags<O extends GlobalFlags>(command: Command, options: O): O {
+  const list = options.schema as unknown as string[] | undefined;
+  if (!Array.isArray(list)) return options;
+  if (list.length === 1) return { ...options, schema: list[0] };
+  if (!command.options.some((option) => option.long === '--schemas')) {
+    throw new UsageError(`--schema is given ${list.length} times: \`${command.parent?.name()} ${command.name()}\` runs on one schema`);
+  }
+  return { ...options, schema: undefined, schemaList: list };
 }
 
 export function positiveInteger(flag: string): (value: string) => number {
@@ -60,12 +85,13 @@ function withSignals<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
 export type Action<O> = (options: O & { signal: AbortSignal }, printer: Printer, args: string[]) => Promise<number>;
 
 /** Wraps an action so that every outcome, thrown or returned, ends as an exit code in `state`. */
-export function action<O extends GlobalFlags>(io: Io, state: { code: number }, body: Action<O>) {
+export function action<O extends GlobalFlags>(io: Io, state: CliState, body: Action<O>) {
   return async (...args: unknown[]): Promise<void> => {
     const command = args[args.length - 1] as Command;
-    const options = command.opts<O>();
-    const printer = new Printer(io, Boolean(options.json));
+    const given = command.opts<O>();
+    const printer = new Printer(io, Boolean(given.json));
     try {
+      const options = schemaFlags(command, given);
       state.code = await withSignals((signal) => body({ ...options, signal }, printer, command.args));
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error));

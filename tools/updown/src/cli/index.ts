@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
+import type { CliState } from './common';
 import { EXIT } from './exit-codes';
 import { addHelp } from './help';
 import { divertStdout, wantsJson } from './json-stdout';
@@ -45,7 +46,7 @@ function commands(): {
 
 const VERSION_FLAGS = new Set(['-v', '--version']);
 
-function program(io: Io, state: { code: number }): Command {
+function program(io: Io, state: CliState): Command {
   const { adoptCommand, dbCommands, dumpCommand, lintCommand, streamCommands, verifyCommands } = commands();
   const root = new Command('updown')
     .description('Safe, reversible up/down migrations for PostgreSQL')
@@ -88,7 +89,7 @@ async function run(argv: string[], io: Io): Promise<number> {
     io.stdout(`${packageVersion()}\n`);
     return EXIT.ok;
   }
-  const state = { code: EXIT.ok as number };
+  const state: CliState = { code: EXIT.ok, argv };
   silencePgOverlapWarning();
   try {
     await program(io, state).parseAsync(argv, { from: 'user' });

@@ -14,7 +14,7 @@ export interface Io {
 const VERBS = { up: 'migrated', down: 'reverted' } as const;
 
 /** "8 migrations and 3 seeds applied": what a run did, by stream and direction. */
-function summarise(executed: ExecutedItem[]): string {
+export function summarise(executed: ExecutedItem[]): string {
   const parts: string[] = [];
   for (const direction of ['down', 'up'] as const) {
     const done = executed.filter((item) => item.direction === direction);
@@ -27,7 +27,7 @@ function summarise(executed: ExecutedItem[]): string {
   return parts.join(', then ');
 }
 
-function ms(durationMs: number): string {
+export function ms(durationMs: number): string {
   return durationMs < 10_000 ? `${durationMs} ms` : `${(durationMs / 1000).toFixed(1)} s`;
 }
 
@@ -50,7 +50,7 @@ function caret(sql: string, position: number): string[] {
 export const ERROR_PREFIX = 'error:';
 export const WARNING_PREFIX = 'warning:';
 
-function errorLines(error: Error): string[] {
+export function errorLines(error: Error): string[] {
   const lines = [`${pc.red(ERROR_PREFIX)} ${error.message}`];
   const pg = error instanceof MigrationFailedError ? error.pg : pgDetails((error as { cause?: unknown }).cause);
   if (pg.detail) lines.push(`  detail: ${pg.detail}`);

@@ -7,12 +7,14 @@
  */
 import { LintRefusedError } from '../errors';
 import { PRODUCTION } from '../history';
+import { readHistory } from '../reader';
 import { withSession } from '../session';
 import type { LintMode, RunOptions, UpOptions } from '../types';
 import { Collector } from './collector';
 import { loadParser } from './parse';
 import { findingLines } from './report';
 import { lint } from './runner';
+import type { LintResult } from './types';
 
 export interface UpLint {
   /** The run's options, with the observer when the run is observed in place. */
@@ -37,9 +39,22 @@ async function modeFor(options: RunOptions): Promise<{ mode: LintMode; why: stri
   return { mode: 'warn', why: 'outside production' };
 }
 
+/**
+ * The lint of this run's pending files. In a fan-out, tenants whose histories are the same get the
+ * same findings: the first one lints (on its scratch database), the others wait for its result.
+ */
+async function lintOnce(options: RunOptions): Promise<LintResult> {
+  const memo = options.lintMemo;
+  if (!memo) return lint(options);
+  const { applied } = await readHistory(options, 'migrations', options.dir);
+  const key = JSON.stringify(applied.map((entry) => [entry.name, entry.checksum]));
+  if (!memo.has(key)) memo.set(key, lint(options));
+  return memo.get(key)!;
+}
+
 async function gate(options: RunOptions & UpOptions, why: string): Promise<void> {
   const { step: _step, unsafe: _unsafe, dryRun: _dryRun, strictOrder: _strictOrder, ...run } = options;
-  const result = await lint({ ...run, onExecuted: undefined });
+  const result = await lintOnce({ ...run, onExecuted: undefined });
   if (result.errors.length) throw result.errors[0];
   const open = result.findings.filter((finding) => finding.acknowledged === undefined);
   if (open.length === 0 && result.notLinted.length === 0) return;

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { adoptReport, type AdoptReport, type StreamReport } from '../../adopt/report';
-import { action, withCommonOptions, type GlobalFlags } from '../common';
+import { action, type CliState, withCommonOptions, type GlobalFlags } from '../common';
 import { EXIT } from '../exit-codes';
 import type { Io } from '../output';
 
@@ -57,7 +57,7 @@ function body(report: AdoptReport): string[] {
 }
 
 /** `updown adopt`: reads the project where it stands (sequelize-cli or updown's own) and says what it found. */
-export function adoptCommand(parent: Command, io: Io, state: { code: number }): void {
+export function adoptCommand(parent: Command, io: Io, state: CliState): void {
   withCommonOptions(parent.command('adopt').description('show what updown reads from this project (e.g. a sequelize-cli one) and what it will do; writes nothing'))
     .action(
       action<GlobalFlags>(io, state, async (flags, printer) => {

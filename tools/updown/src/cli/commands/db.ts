@@ -1,18 +1,22 @@
 import type { Command } from 'commander';
 import { drop, fresh } from '../../api';
-import { action, withCommonOptions, type GlobalFlags } from '../common';
+import { action, type CliState, withCommonOptions, type GlobalFlags } from '../common';
 import { EXIT, exitCodeOf } from '../exit-codes';
 import type { Io } from '../output';
+import { onTenantsOr, withTenantOptions, type TenantFlags } from '../tenants';
 import { withTarget } from '../target';
+import type { RunOptions } from '../../types';
 
-export function dbCommands(parent: Command, io: Io, state: { code: number }): void {
-  withCommonOptions(parent.command('fresh').description("drop the schema's objects, apply every migration, then every seed"))
+export function dbCommands(parent: Command, io: Io, state: CliState): void {
+  withTenantOptions(withCommonOptions(parent.command('fresh').description("drop the schema's objects, apply every migration, then every seed")))
     .action(
-      action<GlobalFlags>(io, state, (flags, printer) =>
-        withTarget('migrations', flags, printer, async (options, resolved) => {
-          const result = await fresh({ ...options, seedsDir: resolved.seedsDir, seedsLayout: resolved.seedsLayout });
-          printer.result(result, 'the schema is empty and there is nothing to apply');
-          return result.success ? EXIT.ok : exitCodeOf(result.errors[0]);
+      action<GlobalFlags & TenantFlags>(io, state, (flags, printer) =>
+        withTarget('migrations', flags, printer, (options, resolved) => {
+          const run = (each: RunOptions) => fresh({ ...each, seedsDir: resolved.seedsDir, seedsLayout: resolved.seedsLayout });
+          return onTenantsOr({ io, printer, argv: state.argv, flags, source: resolved.source }, options, run, (result) => {
+            printer.result(result, 'the schema is empty and there is nothing to apply');
+            return result.success ? EXIT.ok : exitCodeOf(result.errors[0]);
+          });
         }),
       ),
     );

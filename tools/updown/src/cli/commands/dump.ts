@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { findConfig } from '../../config';
 import { dump, type DumpResult } from '../../verify';
-import { action, withCommonOptions, type GlobalFlags } from '../common';
+import { action, type CliState, withCommonOptions, type GlobalFlags } from '../common';
 import { EXIT, exitCodeOf } from '../exit-codes';
 import { ERROR_PREFIX, type Io, type Printer } from '../output';
 import { withTarget } from '../target';
@@ -49,7 +49,7 @@ function report(io: Io, printer: Printer, result: DumpResult, check: boolean): n
 }
 
 /** `db dump [--file PATH] [--check]`. */
-export function dumpCommand(dbCmd: Command, io: Io, state: { code: number }): void {
+export function dumpCommand(dbCmd: Command, io: Io, state: CliState): void {
   withCommonOptions(dbCmd.command('dump').description('write the schema, as migrated, to a deterministic file for review (default: db/schema.txt next to updown.config.ts)'))
     .option('--file <path>', 'the schema file (default: db/schema.txt next to updown.config.ts)')
     .option('--check', 'write nothing; exit 1 with a diff when the database differs from the file')

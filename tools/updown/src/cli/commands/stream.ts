@@ -3,15 +3,19 @@ import { down, redo, repair, runOne, status, up } from '../../api';
 import { resolveDir } from '../../config';
 import { createFile } from '../../create';
 import { createSqlFiles } from '../../sql/numbering';
-import type { RunResult, StreamKind } from '../../types';
-import { action, positiveInteger, withCommonOptions, type GlobalFlags } from '../common';
+import type { ProjectSource } from '../../config';
+import type { RunOptions, RunResult, StreamKind } from '../../types';
+import { action, type CliState, positiveInteger, withCommonOptions, type GlobalFlags } from '../common';
 import { EXIT, exitCodeOf } from '../exit-codes';
 import type { Io, Printer } from '../output';
+import { onTenantsOr, tenantSelection, withTenantOptions, type TenantFlags } from '../tenants';
+import { printTenantStatus } from '../tenant-status-output';
+import { tenantStatus } from '../../tenants/status';
 import { withTarget } from '../target';
 
 const SINGLE_TRANSACTION = 'every planned file in one transaction, all or nothing (refused when one must run outside a transaction)';
 
-interface RangeFlags extends GlobalFlags {
+interface RangeFlags extends GlobalFlags, TenantFlags {
   to?: string;
   step?: number;
   all?: boolean;
@@ -20,7 +24,7 @@ interface RangeFlags extends GlobalFlags {
   unsafe?: boolean;
 }
 
-interface StatusFlags extends GlobalFlags {
+interface StatusFlags extends GlobalFlags, TenantFlags {
   check?: boolean;
 }
 
@@ -31,10 +35,12 @@ function finish(printer: Printer, result: RunResult, what: string): number {
 }
 
 /** `up`, `down`, `redo`, `status`, `create`: the same commands for migrations and for seeds. */
-export function streamCommands(parent: Command, kind: StreamKind, io: Io, state: { code: number }): void {
+export function streamCommands(parent: Command, kind: StreamKind, io: Io, state: CliState): void {
   const noun = kind === 'migrations' ? 'migration' : 'seed';
 
-  withCommonOptions(parent.command('up').description(`apply pending ${kind}`))
+  const fanned = (flags: RangeFlags, printer: Printer, source: ProjectSource) => ({ io, printer, argv: state.argv, flags, source });
+
+  withTenantOptions(withCommonOptions(parent.command('up').description(`apply pending ${kind}`)))
     .option('--to <name>', `apply up to and including this ${noun}`)
     .option('--step <n>', `apply the next N ${kind}`, positiveInteger('--step'))
     .option('--strict-order', `refuse pending ${kind} older than the newest applied one (default: apply them and say so)`)
@@ -43,15 +49,16 @@ export function streamCommands(parent: Command, kind: StreamKind, io: Io, state:
     .option('--unsafe', 'production: apply even when `migrate lint` has findings no file acknowledges')
     .action(
       action<RangeFlags>(io, state, (flags, printer) =>
-        withTarget(kind, flags, printer, async (options) => {
+        withTarget(kind, flags, printer, (options, resolved) => {
           const { to, step, strictOrder, dryRun, unsafe } = flags;
           const done = to ? `every ${noun} up to ${to} is applied` : `every ${noun} is applied`;
-          return finish(printer, await up({ ...options, to, step, strictOrder, dryRun, unsafe }), done);
+          const run = (each: RunOptions) => up({ ...each, to, step, strictOrder, dryRun, unsafe });
+          return onTenantsOr(fanned(flags, printer, resolved.source), options, run, (result) => finish(printer, result, done));
         }),
       ),
     );
 
-  withCommonOptions(parent.command('down').description(`revert applied ${kind}, newest first (default: the last one)`))
+  withTenantOptions(withCommonOptions(parent.command('down').description(`revert applied ${kind}, newest first (default: the last one)`)))
     .option('--to <name>', `revert down to and including this ${noun}`)
     .option('--step <n>', `revert the last N ${kind}`, positiveInteger('--step'))
     .addOption(new Option('--all', `revert every applied ${noun}`))
@@ -59,27 +66,37 @@ export function streamCommands(parent: Command, kind: StreamKind, io: Io, state:
     .option('--single-transaction', SINGLE_TRANSACTION)
     .action(
       action<RangeFlags>(io, state, (flags, printer) =>
-        withTarget(kind, flags, printer, async (options) => {
+        withTarget(kind, flags, printer, (options, resolved) => {
           const { to, step, all, dryRun } = flags;
-          return finish(printer, await down({ ...options, to, step, all, dryRun }), `no ${noun} is applied`);
+          const run = (each: RunOptions) => down({ ...each, to, step, all, dryRun });
+          return onTenantsOr(fanned(flags, printer, resolved.source), options, run, (result) => finish(printer, result, `no ${noun} is applied`));
         }),
       ),
     );
 
-  withCommonOptions(parent.command('redo').description(`revert and re-apply the last N ${kind} (default 1)`))
+  withTenantOptions(withCommonOptions(parent.command('redo').description(`revert and re-apply the last N ${kind} (default 1)`)))
     .option('--step <n>', `how many ${kind}`, positiveInteger('--step'))
     .option('--single-transaction', SINGLE_TRANSACTION)
     .action(
       action<RangeFlags>(io, state, (flags, printer) =>
-        withTarget(kind, flags, printer, async (options) => finish(printer, await redo({ ...options, step: flags.step }), `no ${noun} is applied`)),
+        withTarget(kind, flags, printer, (options, resolved) => {
+          const run = (each: RunOptions) => redo({ ...each, step: flags.step });
+          return onTenantsOr(fanned(flags, printer, resolved.source), options, run, (result) => finish(printer, result, `no ${noun} is applied`));
+        }),
       ),
     );
 
-  withCommonOptions(parent.command('status').description(`list ${kind} and their state`))
-    .option('--check', `exit 1 when any ${noun} is pending or wrong (for CI)`)
+  withTenantOptions(withCommonOptions(parent.command('status').description(`list ${kind} and their state`)))
+    .option('--check', `exit 1 when any ${noun} is pending or wrong (for CI); with tenants, when any tenant is not up to date`)
     .action(
       action<StatusFlags>(io, state, (flags, printer) =>
-        withTarget(kind, flags, printer, async (options) => {
+        withTarget(kind, flags, printer, async (options, resolved) => {
+          const tenants = tenantSelection(flags, resolved.source);
+          if (tenants) {
+            const across = await tenantStatus(options, tenants);
+            printTenantStatus(io, printer.json, across, kind);
+            return flags.check && !across.success ? EXIT.failed : EXIT.ok;
+          }
           const result = await status(options);
           printer.status(result, kind);
           return flags.check && !result.success ? EXIT.failed : EXIT.ok;

@@ -4,12 +4,16 @@ import { UsageError } from '../../errors';
 import { scratchLine, summaryLines, verdictLines, verifyJson } from '../../verify/report';
 import { verify, verifySeeds } from '../../verify';
 import type { VerifyResult } from '../../verify/types';
-import { action, withCommonOptions, type GlobalFlags } from '../common';
+import { action, type CliState, withCommonOptions, type GlobalFlags } from '../common';
 import { EXIT, exitCodeOf } from '../exit-codes';
 import { errorJson, type Io, type Printer } from '../output';
+import { checkTenantStates, type CheckReport } from '../tenant-checks';
+import { tenantSelection, withTenantOptions, type TenantFlags } from '../tenants';
 import { withTarget } from '../target';
+import type { ProjectSource } from '../../config';
+import type { RunOptions } from '../../types';
 
-interface VerifyFlags extends GlobalFlags {
+interface VerifyFlags extends GlobalFlags, TenantFlags {
   all?: boolean;
   from?: string;
   to?: string;
@@ -17,15 +21,32 @@ interface VerifyFlags extends GlobalFlags {
   migrationsDir?: string;
 }
 
-function finish(io: Io, printer: Printer, result: VerifyResult, noun: string, key: 'migrations' | 'seeds'): number {
-  printer.activity(undefined);
-  if (printer.json) io.stdout(`${JSON.stringify(verifyJson(result, key, errorJson))}\n`);
-  else {
-    for (const error of result.errors) printer.error(error);
-    for (const line of summaryLines(result, noun)) io.stdout(`${line}\n`);
+/** A verification's report on one schema: printed, as JSON, its exit code. */
+function verifyReport(io: Io, printer: Printer, noun: string, key: 'migrations' | 'seeds'): CheckReport<VerifyResult> {
+  return {
+    print: (result) => {
+      printer.activity(undefined);
+      for (const error of result.errors) printer.error(error);
+      for (const line of summaryLines(result, noun)) io.stdout(`${line}\n`);
+    },
+    json: (result) => verifyJson(result, key, errorJson),
+    code: (result) => (result.errors.length > 0 ? exitCodeOf(result.errors[0]) : result.success ? EXIT.ok : EXIT.failed),
+  };
+}
+
+/** On one schema, or once per group of tenants in the same state. */
+function verifyOn(io: Io, printer: Printer, flags: VerifyFlags, source: ProjectSource, options: RunOptions, check: (options: RunOptions) => Promise<VerifyResult>, noun: string, key: 'migrations' | 'seeds'): Promise<number> {
+  const report = verifyReport(io, printer, noun, key);
+  const tenants = tenantSelection(flags, source);
+  if (tenants) {
+    if (flags.inPlace) throw new UsageError('--in-place runs on the target: with tenants, verify runs on a scratch copy once per tenant state; migrate them with `migrate up --schemas …`');
+    return checkTenantStates(io, printer, options, tenants, check, report);
   }
-  if (result.errors.length > 0) return exitCodeOf(result.errors[0]);
-  return result.success ? EXIT.ok : EXIT.failed;
+  return check(options).then((result) => {
+    if (printer.json) io.stdout(`${JSON.stringify(report.json(result))}\n`);
+    else report.print(result);
+    return report.code(result);
+  });
 }
 
 /**
@@ -58,45 +79,45 @@ function rangeOptions(command: Command, noun: string): Command {
 }
 
 /** `migrate verify` and `seed verify`: prove that each down reverses its up, on a scratch database. */
-export function verifyCommands(migrateCmd: Command, seedCmd: Command, io: Io, state: { code: number }): void {
+export function verifyCommands(migrateCmd: Command, seedCmd: Command, io: Io, state: CliState): void {
   rangeOptions(
-    withCommonOptions(
+    withTenantOptions(withCommonOptions(
       migrateCmd
         .command('verify')
         .description('prove on a scratch copy of the database that each down reverses its up: up, down, compare the schema, up again (default: the pending migrations)'),
-    ),
+    )),
     'migration',
   )
     .option('--in-place', 'run on the target database itself instead of a scratch copy (it ends migrated, like `migrate up`)')
     .action(
       action<VerifyFlags>(io, state, (flags, printer) =>
-        withTarget('migrations', flags, printer, async (options) => {
-          const result = await verify({ ...options, all: flags.all, from: flags.from, to: flags.to, inPlace: flags.inPlace, ...progress(io, printer, 'migration') });
-          return finish(io, printer, result, 'migration', 'migrations');
+        withTarget('migrations', flags, printer, (options, resolved) => {
+          const check = (each: RunOptions) => verify({ ...each, all: flags.all, from: flags.from, to: flags.to, inPlace: flags.inPlace, ...progress(io, printer, 'migration') });
+          return verifyOn(io, printer, flags, resolved.source, options, check, 'migration', 'migrations');
         }),
       ),
     );
 
   rangeOptions(
-    withCommonOptions(
+    withTenantOptions(withCommonOptions(
       seedCmd
         .command('verify')
         .description("prove on a scratch copy of the database, every migration applied, that each seed's down removes the rows its up added (default: the pending seeds)"),
-    ),
+    )),
     'seed',
   )
     .option('--migrations-dir <path>', 'the migrations folder (default: from updown.config.ts)')
     .action(
       action<VerifyFlags>(io, state, (flags, printer) =>
-        withTarget('seeds', flags, printer, async (options) => {
+        withTarget('seeds', flags, printer, async (options, resolved) => {
           let migrationsDir: string;
           try {
             migrationsDir = resolveDir('migrations', { config: flags.config, dir: flags.migrationsDir });
           } catch (error) {
             throw new UsageError(`seed verify applies the migrations first and cannot find them (${(error as Error).message}): pass --migrations-dir`);
           }
-          const result = await verifySeeds({ ...options, migrationsDir, all: flags.all, from: flags.from, to: flags.to, ...progress(io, printer, 'seed') });
-          return finish(io, printer, result, 'seed', 'seeds');
+          const check = (each: RunOptions) => verifySeeds({ ...each, migrationsDir, all: flags.all, from: flags.from, to: flags.to, ...progress(io, printer, 'seed') });
+          return verifyOn(io, printer, flags, resolved.source, options, check, 'seed', 'seeds');
         }),
       ),
     );

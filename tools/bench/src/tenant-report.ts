@@ -18,6 +18,7 @@ const LINEAR_MARGIN = 0.1;
 export interface TenantSummary {
   tenants: number;
   upMs?: number;
+  concurrency?: number;
   /** Fan-out wall time ÷ (tenants × migrations). */
   perTenantMigrationMs?: number;
   treeRssMb?: number;
@@ -44,6 +45,7 @@ export function summarizeTenants(figures: TenantFigures): TenantSummary[] {
     return {
       tenants: run.tenants,
       upMs,
+      concurrency: run.concurrency,
       perTenantMigrationMs: upMs === undefined ? undefined : upMs / (run.tenants * TENANT_MIGRATIONS),
       treeRssMb: run.up?.treeRssMb,
       maxRssMb: run.up?.maxRssMb,
@@ -110,10 +112,11 @@ export function tenantsText(figures: TenantFigures): string {
   }
   const rows = summaries.map((s) =>
     s.failed
-      ? [String(s.tenants), 'FAILED', '', '', '', '', '']
+      ? [String(s.tenants), 'FAILED', '', '', '', '', '', '']
       : [
           String(s.tenants),
           `${fmt(s.upMs)} ms`,
+          fmt(s.concurrency),
           `${fmt(s.perTenantMigrationMs, 2)} ms`,
           `${fmt(s.treeRssMb)} MB`,
           `${fmt(s.statusMs)} ms`,
@@ -123,7 +126,7 @@ export function tenantsText(figures: TenantFigures): string {
   );
   lines.push(
     '',
-    grid([`tenants (× ${TENANT_MIGRATIONS} migrations)`, `up --schemas '${TENANT_PATTERN}'`, 'per tenant-migration', 'peak RSS, process tree', 'status --schemas', 'shell loop, scaled', 'fan-out speed-up'], rows),
+    grid([`tenants (× ${TENANT_MIGRATIONS} migrations)`, `up --schemas '${TENANT_PATTERN}'`, 'at a time', 'per tenant-migration', 'peak RSS, process tree', 'status --schemas', 'shell loop, scaled', 'fan-out speed-up'], rows),
   );
   const verdicts = tenantTargets(summaries);
   if (verdicts.length) {

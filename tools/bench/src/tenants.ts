@@ -5,7 +5,8 @@
  * it is compared with what a project does without fan-out, a shell loop of one
  * `updown migrate up --schema tenant_i` process per tenant, of which a sample is timed one after the
  * other and scaled to N. Then `migrate status --schemas 'tenant%'`. Every tenant schema is counted
- * after each change (src/schema-check.ts): a run that did less fails the scenario.
+ * after each change (src/schema-check.ts), and status's JSON must say every tenant is up to date: a
+ * run that did less fails the scenario.
  */
 import path from 'node:path';
 import { quoteIdent } from '../../updown/src/quote';
@@ -26,6 +27,8 @@ export interface FanOutRun {
   tenants: number;
   /** `migrate up --schemas`: wall time, GNU time's max RSS (largest process), the sampled tree's peak. */
   up?: { ms: number; maxRssMb?: number; treeRssMb?: number };
+  /** Tenants at a time, as the fan-out printed it (`N tenants, K at a time`): the engine's default. */
+  concurrency?: number;
   /** `migrate status --schemas` with every tenant migrated. */
   status?: { ms: number; maxRssMb?: number };
   /** Why this count failed (the step, and what the check found); the figures after it are missing. */
@@ -104,6 +107,16 @@ async function checkTenants(server: BenchServer, schemas: string[], work: Worklo
   }
 }
 
+/** Status's JSON document (untimed, after the timed status) lists every tenant, each up to date. */
+function checkStatus(stdout: string, schemas: string[]): void {
+  const document = JSON.parse(stdout) as { ok?: boolean; tenants?: { schema: string; state: string }[] };
+  const upToDate = new Set((document.tenants ?? []).filter((t) => t.state === 'up-to-date').map((t) => t.schema));
+  const not = schemas.filter((schema) => !upToDate.has(schema));
+  if (document.ok !== true || not.length) {
+    throw new Error(`after migrate status --schemas: ${not.length} of ${schemas.length} tenants not reported up-to-date (e.g. ${not[0] ?? '—'}), ok ${document.ok}`);
+  }
+}
+
 const firstLines = (error: unknown) => (error instanceof Error ? error.message : String(error)).split('\n').slice(0, 6).join(' | ');
 
 /** `updown migrate <command> … --dir --url` on the tenant database. */
@@ -134,8 +147,11 @@ async function timeFanOut(server: BenchServer, work: Workload, schemas: string[]
     const up = await runTree(process.execPath, updownArgs(work, server, 'up', '--schemas', TENANT_PATTERN), { cwd: repoRoot });
     result.up = { ms: up.ms, maxRssMb: up.maxRssMb, treeRssMb: up.treeRssMb };
     await checkTenants(server, schemas, work, `migrate up --schemas '${TENANT_PATTERN}' (${schemas.length} tenants)`);
+    const concurrency = /(\d+) at a time/.exec(up.stdout);
+    if (concurrency) result.concurrency = Number(concurrency[1]);
     const status = run(process.execPath, updownArgs(work, server, 'status', '--schemas', TENANT_PATTERN), { cwd: repoRoot });
     result.status = { ms: status.ms, maxRssMb: status.maxRssMb };
+    checkStatus(run(process.execPath, updownArgs(work, server, 'status', '--schemas', TENANT_PATTERN, '--json'), { cwd: repoRoot }).stdout, schemas);
   } catch (error) {
     result.failed = firstLines(error);
   }

@@ -7,7 +7,9 @@
  * (BENCH_RUNS_LARGE: runs for N ≥ 1000), --tools updown,knex (BENCH_TOOLS: only these, the floors
  * always), --no-profile (BENCH_PROFILE=0), --out FILE, --max-load L (BENCH_MAX_LOAD: before each run,
  * wait up to 5 minutes for the 1-minute load average to drop below L), --verify-max-n 1000
- * (BENCH_VERIFY_MAX_N: `migrate verify --all` is timed in the first run of each N up to this; 0: never).
+ * (BENCH_VERIFY_MAX_N: `migrate verify --all` is timed in the first run of each N up to this; 0: never),
+ * --tenants 100,1000 (BENCH_TENANTS: the tenant fan-out's tenant counts, src/tenants.ts; 0: skip it),
+ * --tenant-loop 50 (BENCH_TENANT_LOOP: shell-loop processes timed; 0: none). --n 0 skips the peers.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -25,6 +27,8 @@ import { defaultTable, failureLines, millisecondsTable, singleTable, summarize }
 import { runOnce, type Prepared, type RunFigures } from './scenario';
 import { BENCH_DATABASE_SETTINGS, openServer, type BenchServer } from './server';
 import { targets, targetsTable, type PerN } from './targets';
+import { tenantFailures, tenantsJson, tenantsText } from './tenant-report';
+import { measureTenants, type TenantFigures } from './tenants';
 
 interface Options {
   ns: number[];
@@ -35,6 +39,9 @@ interface Options {
   out: string;
   maxLoad?: number;
   verifyMaxN: number;
+  /** Tenant counts of the fan-out scenario (empty: skipped). */
+  tenants: number[];
+  tenantLoop: number;
 }
 
 /** One part of the report: printed as `## title` + text, stored in the JSON under `name`. */
@@ -58,13 +65,16 @@ function parseOptions(argv: string[]): Options {
     if (!Number.isInteger(value) || value < 1) throw new Error(`${what}: "${text}" is not a whole number ≥ 1`);
     return value;
   };
-  const known = new Set(['--n', '--runs', '--runs-large', '--tools', '--out', '--max-load', '--verify-max-n', '--no-profile']);
+  const wholeOrZero = (text: string, what: string) => (text.trim() === '0' ? 0 : positive(text.trim(), what));
+  /** `0` (nothing) or a list of whole numbers ≥ 1. */
+  const counts = (text: string, what: string) => (text.trim() === '0' ? [] : text.split(',').map((n) => positive(n.trim(), what)));
+  const known = new Set(['--n', '--runs', '--runs-large', '--tools', '--out', '--max-load', '--verify-max-n', '--no-profile', '--tenants', '--tenant-loop']);
   const unknown = argv.filter((arg, i) => arg.startsWith('--') && !known.has(arg) && !known.has(argv[i - 1]));
   if (unknown.length) throw new Error(`unknown flag ${unknown[0]}; flags: ${[...known].join(' ')}`);
   const tools = flag('--tools') ?? process.env.BENCH_TOOLS;
   const maxLoad = flag('--max-load') ?? process.env.BENCH_MAX_LOAD;
   return {
-    ns: (flag('--n') ?? process.env.BENCH_N ?? '300,1000').split(',').map((n) => positive(n.trim(), '--n / BENCH_N')),
+    ns: counts(flag('--n') ?? process.env.BENCH_N ?? '300,1000', '--n / BENCH_N (0: no peers)'),
     runs: positive(flag('--runs') ?? process.env.BENCH_RUNS ?? '5', '--runs / BENCH_RUNS'),
     runsLarge: positive(flag('--runs-large') ?? process.env.BENCH_RUNS_LARGE ?? '3', '--runs-large / BENCH_RUNS_LARGE'),
     tools: tools ? tools.split(',').map((t) => t.trim()) : undefined,
@@ -72,6 +82,8 @@ function parseOptions(argv: string[]): Options {
     out: path.resolve(flag('--out') ?? path.join(benchDir, 'results/latest.json')),
     verifyMaxN: Number(flag('--verify-max-n') ?? process.env.BENCH_VERIFY_MAX_N ?? 1000),
     maxLoad: maxLoad ? Number(maxLoad) : undefined,
+    tenants: counts(flag('--tenants') ?? process.env.BENCH_TENANTS ?? '100,1000', '--tenants / BENCH_TENANTS (0: skip the tenant fan-out)'),
+    tenantLoop: wholeOrZero(flag('--tenant-loop') ?? process.env.BENCH_TENANT_LOOP ?? '50', '--tenant-loop / BENCH_TENANT_LOOP (0: no shell loop)'),
   };
 }
 
@@ -179,7 +191,8 @@ export async function main(argv: string[]): Promise<number> {
   const loadBefore = load();
   const engine = engineState();
   console.log(`engine: ${engine.commit}${engine.changed.length ? ` + ${engine.changed.length} changed file(s) in tools/updown` : ''}`);
-  console.log(`tools: ${tools.map((t) => t.label).join('; ')}${singleTransaction ? '' : ' (updown has no --single-transaction yet: its row is left out)'}`);
+  if (options.ns.length) console.log(`tools: ${tools.map((t) => t.label).join('; ')}${singleTransaction ? '' : ' (updown has no --single-transaction yet: its row is left out)'}`);
+  else console.log('tools: none (--n 0 / BENCH_N=0: the peers are skipped)');
   const server = await openServer(repoRoot, (message) => console.log(message));
   const sessionSettings = Object.entries(BENCH_DATABASE_SETTINGS).map(([k, v]) => `${k}=${v}`).join(', ');
   console.log(`server: ${server.label}; PostgreSQL ${server.settings.server_version}, fsync ${server.settings.fsync}; every bench database: ${sessionSettings}`);
@@ -188,8 +201,9 @@ export async function main(argv: string[]): Promise<number> {
   const perN: PerN[] = [];
   let profiled: Profile | undefined;
   let lint: Line[] | undefined;
+  let tenants: TenantFigures | undefined;
   try {
-    await prepareBackend(server);
+    if (options.ns.length) await prepareBackend(server);
     for (const n of [...options.ns].sort((a, b) => a - b)) {
       const { work, ...measured } = await measureN(server, tools, n, options, verify);
       perN.push(measured);
@@ -199,31 +213,35 @@ export async function main(argv: string[]): Promise<number> {
         profiled = await profile(server, work, options.runs);
       }
     }
+    if (options.tenants.length) {
+      await waitForQuiet(options.maxLoad);
+      tenants = await measureTenants(server, { counts: options.tenants, loop: options.tenantLoop, log: (line) => console.log(line) });
+    }
   } finally {
     await dropBackend(server).catch(() => undefined);
     await server.close();
   }
 
   const loadAfter = load();
-  const verdicts = targets(perN);
+  const verdicts = perN.length ? targets(perN) : [];
   const sections: Section[] = [
     ...toolSections(perN),
-    { name: 'targets', title: 'Targets (issue 9)', text: targetsTable(verdicts), json: verdicts },
-    updownSection(perN, verifyNote),
+    ...(perN.length ? [{ name: 'targets', title: 'Targets (issue 9)', text: targetsTable(verdicts), json: verdicts }, updownSection(perN, verifyNote)] : []),
     ...(lint ? [{ name: 'lint', title: 'Lint (issue 11): lint --all against the dry run, up in warn mode against lint off', text: table(lint), json: lint }] : []),
     ...(profiled ? [{ name: 'profile', title: 'Where the time goes', text: describeProfile(profiled), json: profiled }] : []),
+    ...(tenants ? [{ name: 'tenants', title: `Tenant fan-out (issue 12): ${tenants.migrations} migrations per tenant schema, one database`, text: tenantsText(tenants), json: tenantsJson(tenants) }] : []),
   ];
   console.log(`\nload average before ${loadBefore}, after ${loadAfter} (1, 5, 15 min); ${os.cpus().length} CPUs\n`);
   for (const section of sections) console.log(`## ${section.title}\n\n${section.text}\n`);
 
-  const failures = perN.flatMap(({ n, summaries }) => failureLines(n, summaries));
+  const failures = [...perN.flatMap(({ n, summaries }) => failureLines(n, summaries)), ...(tenants ? tenantFailures(tenants) : [])];
   fs.mkdirSync(path.dirname(options.out), { recursive: true });
   const document = {
     date: new Date().toISOString(),
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryMb: Math.round(os.totalmem() / 2 ** 20), node: process.version, loadBefore, loadAfter },
     engine,
     server: { label: server.label, settings: server.settings, benchDatabaseSettings: BENCH_DATABASE_SETTINGS, psql: psql ?? null },
-    options: { ns: options.ns, runs: options.runs, runsLarge: options.runsLarge, tools: options.tools ?? null, maxLoad: options.maxLoad ?? null, verifyMaxN: options.verifyMaxN },
+    options: { ns: options.ns, runs: options.runs, runsLarge: options.runsLarge, tools: options.tools ?? null, maxLoad: options.maxLoad ?? null, verifyMaxN: options.verifyMaxN, tenants: options.tenants, tenantLoop: options.tenantLoop },
     tools: tools.map((t) => ({ key: t.key, label: t.label, commits: t.commits, floor: t.floor === true })),
     ...Object.fromEntries(sections.map((section) => [section.name, section.json])),
     runs: Object.fromEntries(perN.map(({ n, runs }) => [n, runs])),

@@ -66,6 +66,14 @@ function startupOption(name: string, value: string): string {
 }
 
 /**
+ * The server's version by host and port, learnt from the first connection. Sequelize that does not
+ * know it opens, and closes, one connection more per instance just to read it: per tenant of a
+ * fan-out, and per file that runs outside a transaction.
+ */
+const serverVersions = new Map<string, string>();
+const serverKey = (parsed: { host?: string | null; port?: string | null }) => `${parsed.host ?? 'localhost'}:${parsed.port ?? 5432}`;
+
+/**
  * A Sequelize instance for one run. The schema goes on the session's search_path through the
  * startup packet, so unqualified names in migrations land in it without an extra round trip.
  */
@@ -80,7 +88,10 @@ export function createSequelize(options: ConnectOptions): Sequelize {
     throw new UsageError(`the database URL ${maskUrl(options.url)} is not valid: ${(error as Error).message}`);
   }
   const settings = { search_path: quoteIdent(options.schema), ...options.settings };
+  // `databaseVersion` is Sequelize's own option, missing from its types.
+  const known = { databaseVersion: serverVersions.get(serverKey(parsed)) ?? 0 } as object;
   return new SequelizeClass({
+    ...known,
     dialect: 'postgres',
     // queryInterface qualifies names with this schema (it would say "public" otherwise).
     schema: options.schema,
@@ -155,6 +166,8 @@ export async function connect(options: ConnectOptions): Promise<Sequelize> {
     await sequelize.close().catch(() => undefined);
     throw error;
   }
+  const version = (sequelize as unknown as { options: { databaseVersion?: string | number } }).options.databaseVersion;
+  if (typeof version === 'string') serverVersions.set(serverKey(parseConnectionString(options.url)), version);
   return sequelize;
 }
 

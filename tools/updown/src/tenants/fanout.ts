@@ -4,6 +4,7 @@
  * command), so no transaction ever spans tenants and nothing of a finished tenant stays in memory
  * but its outcome. A tenant's failure ends that tenant only; `failFast` stops starting new ones.
  */
+import { setMaxListeners } from 'node:events';
 import { InterruptedError, LockTimeoutError, RefusedError } from '../errors';
 import type { RunResult } from '../types';
 import type { FanoutOptions, FanoutResult, TenantOutcome, TenantState } from './types';
@@ -36,6 +37,8 @@ async function runTenant(schema: string, run: (schema: string) => Promise<RunRes
 /** Every schema's outcome, in the order given; those never started (fail-fast, interrupt) say so. */
 export async function fanOut(schemas: string[], options: FanoutOptions & { concurrency: number }, run: (schema: string) => Promise<RunResult>): Promise<FanoutResult> {
   const started = Date.now();
+  // Each running tenant listens to the one signal (its lock wait, its file): more than Node's default of 10.
+  if (options.signal) setMaxListeners(Math.max(10, 4 * options.concurrency), options.signal);
   const outcomes = new Map<string, TenantOutcome>();
   let next = 0;
   let stopped = false;

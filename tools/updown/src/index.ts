@@ -12,3 +12,6 @@ export { checkReversible, irreversibleReason, IrreversibleChangeError, type Chan
 export { verify, verifySeeds, dump } from './verify';
 export { lint, type LintOptions } from './lint/runner';
 export type { LintFinding, LintResult, LintedFile, FindingLock, TableSize } from './lint/types';
+export { forEachTenant, selectTenants, CONNECTIONS_PER_TENANT, type TenantRunOptions } from './tenants';
+export type { TenantSelection, TenantState, TenantOutcome, FanoutResult, TenantsFunction, TenantsContext } from './tenants/types';
+export { tenantStatus, type TenantStatus, type TenantStatusResult } from './tenants/status';

@@ -1,5 +1,6 @@
 import type { Sequelize, Transaction } from 'sequelize';
-import type { Umzug, UmzugStorage } from 'umzug';
+import type { UmzugStorage } from 'umzug';
+import { loadUmzug } from './umzug-engine';
 import { checkReversible } from './change';
 import { IrreversibleMigrationError, NeedsOwnTransactionError } from './errors';
 import { Executor, type FileJob } from './executor';
@@ -29,18 +30,6 @@ export interface StreamOptions {
   onStarted?: (item: StartedItem) => void;
   /** Lint: an observer for each file's statements (see watch.ts). */
   observe?: RunOptions['observe'];
-}
-
-/**
- * Umzug's package entry also loads its command-line parser (@rushstack/ts-command-line, about
- * 70 ms per process); updown has its own CLI and needs only the engine, loaded when a run starts.
- */
-function loadUmzug(): { Umzug: typeof Umzug; RerunBehavior: typeof import('umzug').RerunBehavior } {
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  const { Umzug: Engine } = require('umzug/lib/umzug') as typeof import('umzug');
-  const { RerunBehavior } = require('umzug/lib/types') as typeof import('umzug');
-  /* eslint-enable @typescript-eslint/no-require-imports */
-  return { Umzug: Engine, RerunBehavior };
 }
 
 /** The executor writes each row inside the file's transaction; Umzug's own bookkeeping does nothing. */

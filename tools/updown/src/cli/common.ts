@@ -2,7 +2,9 @@ import { Command, InvalidArgumentError } from 'commander';
 import type { CommandFlags } from '../config';
 import { UsageError } from '../errors';
 import { exitCodeOf } from './exit-codes';
-import { Printer, type Io } from './output';
+import type { Io, Printer } from './output';
+import { HumanPrinter } from './printer-human';
+import { JsonPrinter } from './printer-json';
 
 export interface GlobalFlags extends CommandFlags {
   json?: boolean;
@@ -89,7 +91,7 @@ export function action<O extends GlobalFlags>(io: Io, state: CliState, body: Act
   return async (...args: unknown[]): Promise<void> => {
     const command = args[args.length - 1] as Command;
     const given = command.opts<O>();
-    const printer = new Printer(io, Boolean(given.json));
+    const printer: Printer = given.json ? new JsonPrinter(io) : new HumanPrinter(io);
     try {
       const options = schemaFlags(command, given);
       state.code = await withSignals((signal) => body({ ...options, signal }, printer, command.args));

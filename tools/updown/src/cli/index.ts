@@ -6,7 +6,8 @@ import { EXIT } from './exit-codes';
 import { addHelp } from './help';
 import { divertStdout, wantsJson } from './json-stdout';
 import { UsageError } from '../errors';
-import { Printer, type Io } from './output';
+import type { Io } from './output';
+import { JsonPrinter } from './printer-json';
 import { silencePgOverlapWarning } from './quiet';
 
 export const processIo: Io = {
@@ -97,7 +98,7 @@ async function run(argv: string[], io: Io): Promise<number> {
     if (!(error instanceof CommanderError)) throw error;
     if (error.exitCode === 0) return EXIT.ok;
     // Commander already said it on stderr; --json still promises one document on stdout.
-    if (wantsJson(argv)) new Printer(io, true).error(new UsageError(error.message.replace(/^error: /, '')));
+    if (wantsJson(argv)) new JsonPrinter(io).error(new UsageError(error.message.replace(/^error: /, '')));
     return EXIT.refused;
   }
   return state.code;

@@ -3,7 +3,9 @@
  * after a file has run for a second, with its time and `n of N`, erased before the next line,
  * never when stdout is not a terminal or carries JSON.
  */
-import { Printer, type Io } from '../../src/cli/output';
+import type { Io, Printer } from '../../src/cli/output';
+import { HumanPrinter } from '../../src/cli/printer-human';
+import { JsonPrinter } from '../../src/cli/printer-json';
 import { Progress, statusLine, type Clock } from '../../src/cli/progress';
 
 // eslint-disable-next-line no-control-regex
@@ -76,7 +78,7 @@ describe('Printer on a terminal', () => {
   it('a long file: a status line while it runs, erased before its `migrated` line', () => {
     const time = fakeClock();
     const term = terminal();
-    const printer = new Printer(term.io, false, time.clock);
+    const printer = new HumanPrinter(term.io, time.clock);
     printer.started({ name: '20240101000000-a', direction: 'up', stream: 'migrations', index: 1, total: 2 });
     time.advance(1_500);
     printer.logger.warn('a retry'); // a line in between: the status line is erased first, drawn again after
@@ -96,7 +98,7 @@ describe('Printer on a terminal', () => {
   it('seeds and downs say so', () => {
     const time = fakeClock();
     const term = terminal();
-    const printer = new Printer(term.io, false, time.clock);
+    const printer = new HumanPrinter(term.io, time.clock);
     printer.started({ name: 's', direction: 'up', stream: 'seeds', index: 3, total: 5 });
     time.advance(1_000);
     printer.started({ name: 'm', direction: 'down', stream: 'migrations', index: 1, total: 1 });
@@ -111,7 +113,8 @@ describe('Printer on a terminal', () => {
   ])('shows nothing when %s', (_why, io, json) => {
     const time = fakeClock();
     const out: string[] = [];
-    const printer = new Printer({ ...io, stdout: (text) => void out.push(text) }, json, time.clock);
+    const target: Io = { ...io, stdout: (text: string) => void out.push(text) };
+    const printer: Printer = json ? new JsonPrinter(target) : new HumanPrinter(target, time.clock);
     printer.started({ name: 'x', direction: 'up', stream: 'migrations', index: 1, total: 9 });
     time.advance(5_000);
     expect(out).toEqual([]);

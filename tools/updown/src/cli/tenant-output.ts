@@ -37,11 +37,16 @@ const PAINT: Record<TenantState, (text: string) => string> = {
   'not-started': pc.dim,
 };
 
+/** `text` with the tenant's name, where it stands as a name (not inside a longer word), written `<tenant>`. */
+function withoutTenant(text: string, schema: string): string {
+  const name = schema.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return text.replace(new RegExp(`(?<![\\w$])${name}(?![\\w$])`, 'g'), '<tenant>');
+}
+
 /** An error's text with the tenant's own name taken out, so the same failure on many tenants is one group. */
 function errorKey(outcome: TenantOutcome): string {
   if (outcome.state === 'skipped-locked') return 'another runner held its migration lock past --lock-timeout';
-  const message = (outcome.error?.message ?? LABELS[outcome.state]).split('\n')[0]!;
-  return message.split(outcome.schema).join('<tenant>');
+  return withoutTenant((outcome.error?.message ?? LABELS[outcome.state]).split('\n')[0]!, outcome.schema);
 }
 
 /** Warnings keyed by their text without the tenant: the first is printed, the rest counted. */
@@ -54,7 +59,7 @@ class Warnings {
     return {
       info: () => undefined,
       warn: (message) => {
-        const key = message.split(schema).join('<tenant>');
+        const key = withoutTenant(message, schema);
         const count = this.seen.get(key) ?? 0;
         this.seen.set(key, count + 1);
         if (count === 0) this.print(schema, message);

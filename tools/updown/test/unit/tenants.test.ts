@@ -1,5 +1,7 @@
 import { tenantExitCode } from '../../src/cli/exit-codes';
+import { summaryLines } from '../../src/cli/tenant-output';
 import { rerunCommand, tenantSelection } from '../../src/cli/tenants';
+import { stripAnsi } from '../helpers/cli';
 import { chooseConcurrency, CONNECTIONS_PER_TENANT, tenantsThatFit, type ConnectionRoom } from '../../src/tenants/concurrency';
 import type { FanoutResult, TenantState } from '../../src/tenants/types';
 
@@ -71,5 +73,24 @@ describe('choosing tenants from the flags', () => {
   });
   test('--schemas-from with --tenants is refused', () => {
     expect(() => tenantSelection({ schemasFrom: 'SELECT 1', tenants: true }, flagsOnly)).toThrow(/--schemas-from and --tenants both choose the tenants/);
+  });
+});
+
+describe('the summary', () => {
+  test('groups the same failure on many tenants, the tenant names taken out only where they stand as names', () => {
+    const failed = (schema: string, message: string) => ({ schema, state: 'failed' as const, executed: [], durationMs: 1, error: new Error(message) });
+    const lines = summaryLines(
+      {
+        success: false,
+        concurrency: 2,
+        durationMs: 10,
+        tenants: [failed('acme', 'relation "acme.accounts" does not exist'), failed('globex', 'relation "globex.accounts" does not exist'), failed('t', 'the t in tenant_t')],
+      },
+      'updown migrate up --schema acme --schema globex --schema t',
+      0,
+    ).map(stripAnsi);
+    expect(lines).toContain('failed on 2 tenants: relation "<tenant>.accounts" does not exist');
+    expect(lines).toContain('  acme, globex');
+    expect(lines).toContain('failed on 1 tenant: the <tenant> in tenant_t');
   });
 });

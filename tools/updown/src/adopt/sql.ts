@@ -6,8 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Client } from 'pg';
-import { applicationName, maskUrl } from '../connection';
+import { applicationName, maskUrl, newClient } from '../connection';
 import { qualify } from '../quote';
 import { DRIZZLE_SCHEMA, DRIZZLE_TABLE, findDrizzleConfig, hasJournal, readDrizzleConfig, readJournal } from '../sql/drizzle';
 import { listSqlFiles, pairFiles } from '../sql/folder';
@@ -72,7 +71,7 @@ interface TableState {
 
 /** Best effort, read only: what the stream's tracking table holds. */
 async function probe(url: string, schema: string, layout: StreamLayout, kind: StreamKind, journalWhen: Map<string, string>): Promise<TableState | string> {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 5_000, application_name: applicationName('adopt') });
+  const client = newClient({ connectionString: url, connectionTimeoutMillis: 5_000, application_name: applicationName('adopt') });
   try {
     await client.connect();
     const drizzle = layout.tracking === 'drizzle';

@@ -4,7 +4,7 @@
  * applied, failures grouped by error with the tenants they hit, the command that reruns only
  * those); `--json` gets one document. A warning every tenant would repeat is printed once.
  */
-import { MultiBar, type SingleBar } from 'cli-progress';
+import type { MultiBar, SingleBar } from 'cli-progress';
 import pc from 'picocolors';
 import type { FanoutResult, TenantOutcome, TenantState } from '../tenants/types';
 import type { Logger } from '../types';
@@ -140,7 +140,9 @@ class HumanTenantPrinter implements TenantPrinter {
     }
     const io = this.io;
     const stream = { isTTY: true, columns: process.stdout.columns || 80, write: (text: string) => (io.stdout(text), true) };
-    this.multi = new MultiBar({
+    // Loaded for a terminal only: a log or --json never draws a bar.
+    const { MultiBar: Bars } = require('cli-progress') as typeof import('cli-progress'); // eslint-disable-line @typescript-eslint/no-require-imports
+    this.multi = new Bars({
       stream: stream as unknown as NodeJS.WritableStream,
       format: `{bar} {value}/{total} tenants | {failed} failed | {left} left | {duration_formatted} | {rate}/s | ETA {eta_formatted}`,
       barsize: 16,

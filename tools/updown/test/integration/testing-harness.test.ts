@@ -6,20 +6,13 @@ import { urlForDatabase } from '../../src/database';
 import { HARNESS_ENV, harnessEnv } from '../../src/testing/env';
 import { dropTestDatabases, reseed, resetDatabase, setupTestDatabase, teardownTestDatabase, type TestDatabaseOptions } from '../../src/testing/jest';
 import { appliedNames, query, tablesIn } from '../helpers/database';
-import { tempMigrations, type TempMigrations } from '../helpers/fixtures';
+import type { TempMigrations } from '../helpers/fixtures';
+import { harnessProject } from '../helpers/harness';
 
 // Real PostgreSQL: the harness runs programmatically, on databases named with a prefix of its own.
 
 const BASE = `uh_${process.pid}_${randomBytes(3).toString('hex')}`;
 const TEMPLATE = `${BASE}_template`;
-const SEED = `import type { Seed } from 'updown';
-export const up: Seed = async ({ context: { queryInterface } }) => {
-  await queryInterface.bulkInsert('widgets', [{ name: 'seeded-a' }, { name: 'seeded-b' }]);
-};
-export const down: Seed = async ({ context: { queryInterface } }) => {
-  await queryInterface.bulkDelete('widgets', {});
-};
-`;
 
 let temp: TempMigrations;
 let configPath: string;
@@ -68,11 +61,7 @@ function runSetupWorker(id: number): string | undefined {
 }
 
 beforeAll(() => {
-  temp = tempMigrations('basic');
-  fs.mkdirSync(path.join(temp.root, 'seeds'));
-  fs.writeFileSync(path.join(temp.root, 'seeds', '20240101000000-someWidgets.ts'), SEED);
-  configPath = path.join(temp.root, 'updown.config.js');
-  fs.writeFileSync(configPath, "module.exports = { migrations: { dir: 'migrations' }, seeds: { dir: 'seeds' } };\n");
+  ({ temp, configPath } = harnessProject());
 });
 
 afterAll(async () => {

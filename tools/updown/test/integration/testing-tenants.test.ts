@@ -7,6 +7,7 @@ import { harnessEnv, TENANTS_ENV } from '../../src/testing/env';
 import { dropTestDatabases, reseed, resetDatabase, setupTestDatabase, teardownTestDatabase, testTenants, type TestDatabaseOptions } from '../../src/testing/jest';
 import { appliedNames, query, tablesIn } from '../helpers/database';
 import { tempMigrations, type TempMigrations } from '../helpers/fixtures';
+import { harnessProject } from '../helpers/harness';
 
 // Real PostgreSQL: setupTestDatabase with tenant schemas, on databases named with a prefix of its own.
 
@@ -14,14 +15,6 @@ const BASE = `ut_${process.pid}_${randomBytes(3).toString('hex')}`;
 const TEMPLATE = `${BASE}_template`;
 const WORKERS = [`${BASE}_w1`, `${BASE}_w2`];
 const TENANTS = ['tenant_1', 'tenant_2', 'tenant_3'];
-const SEED = `import type { Seed } from 'updown';
-export const up: Seed = async ({ context: { queryInterface } }) => {
-  await queryInterface.bulkInsert('widgets', [{ name: 'seeded-a' }, { name: 'seeded-b' }]);
-};
-export const down: Seed = async ({ context: { queryInterface } }) => {
-  await queryInterface.bulkDelete('widgets', {});
-};
-`;
 
 let temp: TempMigrations;
 let configPath: string;
@@ -62,11 +55,7 @@ function runSetupWorker(id: number): string | undefined {
 }
 
 beforeAll(() => {
-  temp = tempMigrations('basic');
-  fs.mkdirSync(path.join(temp.root, 'seeds'));
-  fs.writeFileSync(path.join(temp.root, 'seeds', '20240101000000-someWidgets.ts'), SEED);
-  configPath = path.join(temp.root, 'updown.config.js');
-  fs.writeFileSync(configPath, "module.exports = { migrations: { dir: 'migrations' }, seeds: { dir: 'seeds' } };\n");
+  ({ temp, configPath } = harnessProject());
 });
 
 afterAll(async () => {

@@ -114,6 +114,18 @@ export function alterOfExisting(statement: ParsedStatement, existing: (name: str
   return { table, commands: alterCommands(statement).filter((cmd) => cmd.subtype === subtype) };
 }
 
+/** The columns an ALTER TABLE adds to a table that existed before the file (their ColumnDef nodes), with that table. */
+export function columnsAddedToExisting(statement: ParsedStatement, existing: (name: string) => boolean): { table: string; columns: Ast[] } | undefined {
+  const altered = alterOfExisting(statement, existing, 'AT_AddColumn');
+  return altered && { table: altered.table, columns: altered.commands.map((cmd) => cmd.def?.ColumnDef).filter(Boolean) };
+}
+
+/** The constraints an ALTER TABLE adds to a table that existed before the file (their Constraint nodes), with that table. */
+export function constraintsAddedToExisting(statement: ParsedStatement, existing: (name: string) => boolean): { table: string; constraints: Ast[] } | undefined {
+  const altered = alterOfExisting(statement, existing, 'AT_AddConstraint');
+  return altered && { table: altered.table, constraints: altered.commands.map((cmd) => cmd.def?.Constraint).filter(Boolean) };
+}
+
 /** Every node with this tag anywhere under `node` (a DO block's body is a string, not walked). */
 export function findAll(node: Ast, tag: string, found: Ast[] = []): Ast[] {
   if (Array.isArray(node)) {

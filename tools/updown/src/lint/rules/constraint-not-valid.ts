@@ -1,5 +1,5 @@
 /** A foreign key or check added with validation, or a unique constraint that builds its own index. */
-import { alterOfExisting } from '../parse';
+import { constraintsAddedToExisting } from '../parse';
 import { seenLock, type Rule } from './types';
 
 const WHAT: Record<string, { noun: string; lock: string }> = {
@@ -20,12 +20,11 @@ export const constraintNotValid: Rule = {
     '  then ALTER TABLE orders ADD CONSTRAINT orders_code_key UNIQUE USING INDEX orders_code_key;',
   ],
   check(statement, context) {
-    const altered = alterOfExisting(statement, context.existing, 'AT_AddConstraint');
-    if (!altered) return [];
-    const { table } = altered;
-    return altered.commands
-      .map((cmd) => cmd.def?.Constraint)
-      .filter((constraint) => constraint && WHAT[constraint.contype])
+    const added = constraintsAddedToExisting(statement, context.existing);
+    if (!added) return [];
+    const { table } = added;
+    return added.constraints
+      .filter((constraint) => WHAT[constraint.contype])
       .filter((constraint) => (constraint.contype === 'CONSTR_UNIQUE' ? !constraint.indexname : !constraint.skip_validation))
       .map((constraint) => {
         const { noun, lock } = WHAT[constraint.contype];

@@ -1,5 +1,5 @@
 /** An exclusion constraint on an existing table: no NOT VALID, no USING INDEX; built and checked under lock. */
-import { alterOfExisting } from '../parse';
+import { constraintsAddedToExisting } from '../parse';
 import { seenLock, type Rule } from './types';
 
 export const exclusionConstraint: Rule = {
@@ -11,12 +11,11 @@ export const exclusionConstraint: Rule = {
     'in a maintenance window, or enforce the rule with a trigger on new rows first and add the constraint later.',
   ],
   check(statement, context) {
-    const altered = alterOfExisting(statement, context.existing, 'AT_AddConstraint');
-    if (!altered) return [];
-    const { table } = altered;
-    return altered.commands
-      .map((cmd) => cmd.def?.Constraint)
-      .filter((constraint) => constraint?.contype === 'CONSTR_EXCLUSION')
+    const added = constraintsAddedToExisting(statement, context.existing);
+    if (!added) return [];
+    const { table } = added;
+    return added.constraints
+      .filter((constraint) => constraint.contype === 'CONSTR_EXCLUSION')
       .map((constraint) => ({ message: `the exclusion constraint ${constraint.conname ?? ''} on ${table} is built with the table locked`.replace('  ', ' '), table, lock: seenLock(context, table, 'AccessExclusiveLock'), location: constraint.location }));
   },
 };

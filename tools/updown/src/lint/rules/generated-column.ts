@@ -1,5 +1,5 @@
 /** A stored generated column or an identity column added to an existing table: a rewrite. */
-import { alterOfExisting, columnConstraints } from '../parse';
+import { columnConstraints, columnsAddedToExisting } from '../parse';
 import { seenLock, type Rule } from './types';
 
 export const generatedColumn: Rule = {
@@ -12,15 +12,15 @@ export const generatedColumn: Rule = {
     '3. backfill existing rows in batches (`transaction = false`), then add constraints the safe way',
   ],
   check(statement, context) {
-    const added = alterOfExisting(statement, context.existing, 'AT_AddColumn');
+    const added = columnsAddedToExisting(statement, context.existing);
     if (!added) return [];
     const { table } = added;
-    return added.commands
-      .flatMap((cmd) => {
-        const generated = columnConstraints(cmd.def?.ColumnDef).find((constraint) => constraint.contype === 'CONSTR_GENERATED' || constraint.contype === 'CONSTR_IDENTITY');
+    return added.columns
+      .flatMap((column) => {
+        const generated = columnConstraints(column).find((constraint) => constraint.contype === 'CONSTR_GENERATED' || constraint.contype === 'CONSTR_IDENTITY');
         if (!generated) return [];
         const what = generated.contype === 'CONSTR_IDENTITY' ? 'an identity column' : 'a stored generated column';
-        return [{ message: `${table}.${cmd.def.ColumnDef.colname} is ${what}: adding it rewrites every row`, table, lock: seenLock(context, table, 'AccessExclusiveLock'), location: generated.location }];
+        return [{ message: `${table}.${column.colname} is ${what}: adding it rewrites every row`, table, lock: seenLock(context, table, 'AccessExclusiveLock'), location: generated.location }];
       });
   },
 };

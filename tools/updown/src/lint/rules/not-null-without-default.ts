@@ -1,5 +1,5 @@
 /** ADD COLUMN … NOT NULL with no default: fails on a table that has rows. */
-import { alterOfExisting, columnConstraints } from '../parse';
+import { columnConstraints, columnsAddedToExisting } from '../parse';
 import { seenLock, type Rule } from './types';
 
 export const notNullWithoutDefault: Rule = {
@@ -12,19 +12,19 @@ export const notNullWithoutDefault: Rule = {
     '3. make it NOT NULL the safe way (see set-not-null)',
   ],
   check(statement, context) {
-    const added = alterOfExisting(statement, context.existing, 'AT_AddColumn');
+    const added = columnsAddedToExisting(statement, context.existing);
     if (!added) return [];
     const { table } = added;
-    return added.commands
-      .filter((cmd) => {
-        const types = columnConstraints(cmd.def?.ColumnDef).map((constraint) => constraint.contype);
+    return added.columns
+      .filter((column) => {
+        const types = columnConstraints(column).map((constraint) => constraint.contype);
         return types.includes('CONSTR_NOTNULL') && !types.some((type) => ['CONSTR_DEFAULT', 'CONSTR_GENERATED', 'CONSTR_IDENTITY'].includes(type));
       })
-      .map((cmd) => ({
-        message: `${table}.${cmd.def.ColumnDef.colname} is added NOT NULL with no default: every existing row violates it`,
+      .map((column) => ({
+        message: `${table}.${column.colname} is added NOT NULL with no default: every existing row violates it`,
         table,
         lock: seenLock(context, table, 'AccessExclusiveLock'),
-        location: cmd.def.ColumnDef.location,
+        location: column.location,
       }));
   },
 };

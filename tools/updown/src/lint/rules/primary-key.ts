@@ -1,5 +1,5 @@
 /** A primary key added to an existing table builds its index (and checks NOT NULL) with the table locked. */
-import { alterOfExisting } from '../parse';
+import { constraintsAddedToExisting } from '../parse';
 import { seenLock, type Rule } from './types';
 
 export const primaryKey: Rule = {
@@ -12,12 +12,11 @@ export const primaryKey: Rule = {
     '3. ALTER TABLE users ADD CONSTRAINT users_pkey PRIMARY KEY USING INDEX users_pkey_idx;',
   ],
   check(statement, context) {
-    const altered = alterOfExisting(statement, context.existing, 'AT_AddConstraint');
-    if (!altered) return [];
-    const { table } = altered;
-    return altered.commands
-      .map((cmd) => cmd.def?.Constraint)
-      .filter((constraint) => constraint?.contype === 'CONSTR_PRIMARY' && !constraint.indexname)
+    const added = constraintsAddedToExisting(statement, context.existing);
+    if (!added) return [];
+    const { table } = added;
+    return added.constraints
+      .filter((constraint) => constraint.contype === 'CONSTR_PRIMARY' && !constraint.indexname)
       .map((constraint) => ({ message: `adding a primary key to ${table} builds its index with the table locked`, table, lock: seenLock(context, table, 'AccessExclusiveLock'), location: constraint.location }));
   },
 };

@@ -3,7 +3,7 @@
  * clock_timestamp(), nextval() of a serial) since PostgreSQL 11, any default before. Decided by
  * the rewrite observed when there is one, by the function's name otherwise.
  */
-import { alterOfExisting, columnConstraints, findAll, names, typeName } from '../parse';
+import { columnConstraints, columnsAddedToExisting, findAll, names, typeName } from '../parse';
 import { PG11, rewrote, seenLock, type Rule } from './types';
 
 const VOLATILE = new Set(['gen_random_uuid', 'uuid_generate_v1', 'uuid_generate_v4', 'clock_timestamp', 'timeofday', 'random', 'nextval', 'statement_timestamp', 'txid_current']);
@@ -23,12 +23,11 @@ export const volatileDefault: Rule = {
     '3. backfill existing rows in batches, in a file with `transaction = false`',
   ],
   check(statement, context) {
-    const added = alterOfExisting(statement, context.existing, 'AT_AddColumn');
+    const added = columnsAddedToExisting(statement, context.existing);
     if (!added) return [];
     const { table } = added;
-    return added.commands
-      .flatMap((cmd) => {
-        const column = cmd.def?.ColumnDef;
+    return added.columns
+      .flatMap((column) => {
         const defaults = columnConstraints(column).filter((constraint) => constraint.contype === 'CONSTR_DEFAULT');
         const serial = SERIALS.has(typeName(column?.typeName));
         if (defaults.length === 0 && !serial) return [];

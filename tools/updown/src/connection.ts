@@ -79,6 +79,8 @@ const serverKey = (parsed: { host?: string | null; port?: string | null }) => `$
  */
 export function createSequelize(options: ConnectOptions): Sequelize {
   const { Sequelize: SequelizeClass } = projectSequelize(options.projectDir);
+  // Sequelize requires pg as it is built; when that is updown's copy, it is already loaded (see loadPg).
+  loadPg();
   enableTransactionContext(SequelizeClass as never);
   checkDatabaseUrl(options.url);
   let parsed: ReturnType<typeof parseConnectionString>;
@@ -179,9 +181,26 @@ type PgClient = import('pg').Client;
  * nothing (`--version`, `--help`, `create`) do not pay for it.
  */
 export function newClient(config: import('pg').ClientConfig): PgClient {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { Client } = require('pg') as typeof import('pg');
+  const { Client } = loadPg();
   return new Client(config);
+}
+
+/**
+ * pg, loaded before anything else asks for it. At load, pg checks whether it runs on Cloudflare
+ * Workers: on Node 20, which has no `navigator`, it does so by constructing a `Response`, and that
+ * loads Node's fetch (undici), about 15 ms of every command that connects. For that one load, a
+ * `navigator` that says Node answers the check instead; Node 21+ has its own and is left alone.
+ */
+function loadPg(): typeof import('pg') {
+  const global = globalThis as { navigator?: unknown };
+  const shim = global.navigator === undefined;
+  if (shim) global.navigator = { userAgent: `Node.js/${process.versions.node}` };
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('pg') as typeof import('pg');
+  } finally {
+    if (shim) delete global.navigator;
+  }
 }
 
 /** @internal One plain pg connection for `fn` (reading, no Sequelize), always closed; the same retries as `connect`. */

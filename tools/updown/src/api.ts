@@ -230,7 +230,7 @@ export async function status(options: RunOptions): Promise<StatusResult> {
   const started = Date.now();
   const { files, applied } = await readHistory(options, options.kind, options.dir);
   for (const warning of misnamedFileWarnings(options.dir, options.layout?.format)) options.logger.warn(warning);
-  const items = statusItems(options, files, applied, compileProblems(files));
+  const items = statusItems(options, files, applied, compileProblems(files, applied));
   return { success: upToDate(items), items, durationMs: Date.now() - started };
 }
 

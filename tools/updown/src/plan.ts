@@ -70,6 +70,13 @@ function isEdited(entry: AppliedEntry, file: MigrationFile): boolean {
   return entry.checksum !== file.checksum;
 }
 
+/** The row vouches for the file as it is now: applied from this very content (so it compiled then). */
+export function appliedAsIs(entry: AppliedEntry | undefined, file: MigrationFile): boolean {
+  if (!entry || entry.state === 'failed' || !entry.checksum || entry.checksumVersion !== CHECKSUM_VERSION) return false;
+  if (entry.sourceFile && path.extname(entry.sourceFile) !== path.extname(file.path)) return false;
+  return entry.checksum === file.checksum;
+}
+
 /** Every reason the history cannot be vouched for: edited, missing or failed files. */
 export function historyProblems(files: MigrationFile[], applied: AppliedEntry[]): HistoryProblem[] {
   const byName = new Map(files.map((file) => [file.name, file]));

@@ -75,9 +75,15 @@ function registerTypeScript() {
   // Inside Jest, `require.extensions` is absent or empty and Jest's own transform loads `.ts`.
   const extensions = require.extensions;
   if (!extensions || Object.keys(extensions).length === 0 || extensions['.ts']) return;
-  // Stack traces then point at the TypeScript lines (inline source maps).
-  process.setSourceMapsEnabled(true);
-  require('pirates').addHook(compile, { exts: ['.ts'], ignoreNodeModules: false });
+  // Stack traces then point at the TypeScript lines, the inline maps read only when a stack is printed.
+  const stacks = require('./stack-map.js');
+  stacks.install();
+  const hook = (source, filename) => {
+    const code = compile(source, filename);
+    stacks.remember(filename, code);
+    return code;
+  };
+  require('pirates').addHook(hook, { exts: ['.ts'], ignoreNodeModules: false });
 }
 
 module.exports = { registerTypeScript, compile, describeSwcError };

@@ -20,6 +20,14 @@ function run() {
   return load('cli/index').main(argv, io);
 }
 
+// A reader that stops early (`updown migrate status | head -1`) closes the pipe: the rest of the
+// output is dropped and the command runs to its end, so no migration is cut short by it.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
+
 // A migration that forgets an `await` can leave a promise that rejects later: updown has already
 // failed that file (watch.ts); the late rejection must not crash the process with a stack trace.
 process.on('unhandledRejection', (reason) => {

@@ -50,14 +50,18 @@ export function checkDatabaseUrl(url: string, source?: string): void {
 
 /**
  * PostgreSQL 14+: a backend whose client is gone (a SIGKILLed runner) notices within 2 s and
- * stops its statement, instead of running a long migration to the end for nobody. Set after
- * connecting, because an older server refuses the name in the startup packet.
+ * stops its statement, instead of running a long migration to the end for nobody. An older server
+ * refuses the name in the startup packet: it goes there once the server's version is known, and is
+ * set after connecting (this hook) by a first connection that does not know it yet.
  */
+const CLIENT_CHECK = { client_connection_check_interval: '2s' };
+const checksClient = (version: string | undefined) => version !== undefined && Number(version.split('.')[0]) >= 14;
+
 async function checkClientConnection(this: Sequelize, connection: unknown): Promise<void> {
   // Sequelize reads the server's version from the first connection's startup messages.
   const version = String((this as unknown as { options: { databaseVersion?: string | number } }).options.databaseVersion ?? '0');
-  if (Number(version.split('.')[0]) < 14) return;
-  await (connection as { query(sql: string): Promise<unknown> }).query("SET client_connection_check_interval = '2s'");
+  if (!checksClient(version)) return;
+  await (connection as { query(sql: string): Promise<unknown> }).query(`SET client_connection_check_interval = '${CLIENT_CHECK.client_connection_check_interval}'`);
 }
 
 /** Escapes a value for the startup `options` parameter (space and backslash are special there). */
@@ -89,9 +93,18 @@ export function createSequelize(options: ConnectOptions): Sequelize {
   } catch (error) {
     throw new UsageError(`the database URL ${maskUrl(options.url)} is not valid: ${(error as Error).message}`);
   }
-  const settings = { search_path: quoteIdent(options.schema), ...options.settings };
-  // `databaseVersion` is Sequelize's own option, missing from its types.
-  const known = { databaseVersion: serverVersions.get(serverKey(parsed)) ?? 0 } as object;
+  const version = serverVersions.get(serverKey(parsed));
+  // Sequelize's own session settings (it would send them in a SET of their own on every new connection)
+  // travel with the schema in the startup packet: UTC is its default time zone, '+00:00'.
+  const settings = {
+    search_path: quoteIdent(options.schema),
+    client_min_messages: 'warning',
+    TimeZone: 'UTC',
+    ...(checksClient(version) ? CLIENT_CHECK : {}),
+    ...options.settings,
+  };
+  // `databaseVersion` and `keepDefaultTimezone` are Sequelize's own options, missing from its types.
+  const known = { databaseVersion: version ?? 0, keepDefaultTimezone: true } as object;
   return new SequelizeClass({
     ...known,
     dialect: 'postgres',
@@ -104,8 +117,9 @@ export function createSequelize(options: ConnectOptions): Sequelize {
     password: parsed.password,
     logging: false,
     pool: { max: options.poolMax ?? 3, min: 0, idle: 10_000, acquire: 60_000 },
-    hooks: { afterConnect: checkClientConnection },
+    hooks: checksClient(version) ? {} : { afterConnect: checkClientConnection },
     dialectOptions: {
+      clientMinMessages: 'ignore',
       application_name: applicationName(options.command),
       ssl: parsed.ssl || undefined,
       connectionTimeoutMillis: 10_000,
@@ -203,10 +217,58 @@ function loadPg(): typeof import('pg') {
   }
 }
 
+/**
+ * The version the server reports as a plain connection starts, kept for the Sequelize instances
+ * made after it (`up` reads its history first): the first of them then opens no connection to learn it.
+ */
+function learnServerVersion(client: PgClient, url: string): void {
+  const startup = (client as unknown as { connection: import('node:events').EventEmitter }).connection;
+  startup.on('parameterStatus', (message: { parameterName: string; parameterValue: string }) => {
+    if (message.parameterName !== 'server_version') return;
+    const [major = '0', minor = '0', patch = '0'] = /^\d+(?:\.\d+){0,2}/.exec(message.parameterValue)?.[0].split('.') ?? [];
+    serverVersions.set(serverKey(parseConnectionString(url)), `${major}.${minor}.${patch}`);
+  });
+}
+
+/** @internal Plain connections shared by many reads, one read at a time each (see `sharedClients`). */
+export interface SharedClients {
+  use<T>(fn: (client: PgClient) => Promise<T>): Promise<T>;
+  end(): Promise<void>;
+}
+
+/**
+ * @internal
+ * Up to `max` plain connections that many reads share until `end`: a fan-out's tenants read their
+ * histories on them, instead of each opening one of its own for a few SELECTs (a backend the server
+ * forks and warms per tenant). A read that fails gives its connection up; the next opens another.
+ */
+export function sharedClients(url: string, purpose: string, max: number): SharedClients {
+  const { Pool } = loadPg();
+  const pool = new Pool({ connectionString: url, application_name: applicationName(purpose), connectionTimeoutMillis: 10_000, max, idleTimeoutMillis: 0 });
+  // An idle connection the server closes is dropped by the pool; the error it reports is not the run's.
+  pool.on('error', () => undefined);
+  return {
+    async use(fn) {
+      const client = await withConnectRetries(url, () => pool.connect());
+      let failed = false;
+      try {
+        return await fn(client);
+      } catch (error) {
+        failed = true;
+        throw error;
+      } finally {
+        client.release(failed);
+      }
+    },
+    end: () => pool.end(),
+  };
+}
+
 /** @internal One plain pg connection for `fn` (reading, no Sequelize), always closed; the same retries as `connect`. */
 export async function withClient<T>(url: string, purpose: string, fn: (client: PgClient) => Promise<T>): Promise<T> {
   const client = await withConnectRetries(url, async () => {
     const attempt = newClient({ connectionString: url, application_name: applicationName(purpose), connectionTimeoutMillis: 10_000 });
+    learnServerVersion(attempt, url);
     try {
       await attempt.connect();
     } catch (error) {

@@ -37,5 +37,6 @@ export async function readRows(client: ReadingClient, schema: string, kind: Stre
 /** The files and rows of a stream, read only: no lock, nothing created. */
 export async function readHistory(options: RunOptions, kind: StreamKind, dir: string, layout: StreamLayout = options.layout ?? {}): Promise<StreamHistory> {
   const files = listFiles(dir, layout);
-  return withClient(options.url, `${kind} status`, (client) => readRows(client, options.schema, kind, files, layout));
+  const read = (client: ReadingClient) => readRows(client, options.schema, kind, files, layout);
+  return options.historyReader ? options.historyReader(read) : withClient(options.url, `${kind} status`, read);
 }

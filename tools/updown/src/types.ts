@@ -163,7 +163,12 @@ export interface RunOptions {
   observe?: (file: { name: string; path: string }, module: MigrationModule, direction: Direction) => StatementObserver | undefined;
   /** Shared by a fan-out's tenants, so tenants in the same state are linted once (src/lint/gate.ts). */
   lintMemo?: LintMemo;
+  /** @internal Where a run reads its history before anything else (src/reader.ts); a fan-out shares a few connections. */
+  historyReader?: HistoryReader;
 }
+
+/** @internal Runs a read on a plain connection the caller provides. */
+export type HistoryReader = <T>(read: (client: { query(sql: string, values?: unknown[]): Promise<{ rows: unknown[] }> }) => Promise<T>) => Promise<T>;
 
 /** Lint across tenants, by history (the applied names and checksums): the scratch lint's result, and the histories already observed in place. */
 export interface LintMemo {

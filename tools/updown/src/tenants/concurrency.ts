@@ -9,8 +9,11 @@ import os from 'node:os';
 import { withClient } from '../connection';
 import type { Logger } from '../types';
 
-/** The tenant's lock connection, its file's transaction, and one more while a `transaction = false` file runs. */
-export const CONNECTIONS_PER_TENANT = 3;
+/**
+ * The tenant's lock connection, its file's transaction, one more while a `transaction = false` file
+ * runs, and the connection its history was read on first (one per tenant at a time, kept for the run).
+ */
+export const CONNECTIONS_PER_TENANT = 4;
 /** A ceiling on the default (not on `--concurrency`): past it the server's WAL flushes are the limit. */
 const DEFAULT_CEILING = 16;
 

@@ -3,6 +3,7 @@
  * a command (`up`, `down`, `fresh`, … of src/api.ts) on each. The CLI (src/cli/tenants.ts) only
  * adds the flags and the printing.
  */
+import { sharedClients } from '../connection';
 import type { RunOptions, RunResult } from '../types';
 import { chooseConcurrency, connectionRoom } from './concurrency';
 import { fanOut } from './fanout';
@@ -36,6 +37,13 @@ export async function forEachTenant(
   fanout.onSelected?.(schemas, concurrency);
   const signal = fanout.signal ?? options.signal;
   // One memo for the whole fan-out: tenants in the same state are linted once (src/lint/gate.ts).
-  const shared = { ...options, lintMemo: { results: new Map(), observed: new Set<string>() } };
-  return fanOut(schemas, { ...fanout, concurrency, signal }, (schema) => command({ ...shared, ...tenantOptions(schema), schema }));
+  const lintMemo = { results: new Map(), observed: new Set<string>() };
+  // The histories each tenant reads first, on one connection per tenant at a time, kept for the run.
+  const readers = sharedClients(options.url, `${options.kind} tenants' histories`, concurrency);
+  const shared: RunOptions = { ...options, lintMemo, historyReader: (read) => readers.use(read) };
+  try {
+    return await fanOut(schemas, { ...fanout, concurrency, signal }, (schema) => command({ ...shared, ...tenantOptions(schema), schema }));
+  } finally {
+    await readers.end().catch(() => undefined);
+  }
 }

@@ -1,3 +1,4 @@
+import { CONNECTIONS_PER_TENANT } from '../../src/tenants/concurrency';
 import { startCli } from '../helpers/cli';
 import { createScratchDatabase, dropScratchDatabase, query } from '../helpers/database';
 import type { TempMigrations } from '../helpers/fixtures';
@@ -6,7 +7,6 @@ import { ACCOUNTS, appliedBySchema, createSchemas, SLOW, tenantProject } from '.
 // Real processes on a real PostgreSQL: what runs at once is read from pg_stat_activity, not assumed.
 
 const TENANTS = ['t_1', 't_2', 't_3', 't_4', 't_5', 't_6'];
-const CONNECTIONS_PER_TENANT = 3;
 
 let url: string;
 let project: TempMigrations;
@@ -28,6 +28,8 @@ beforeEach(() => createSchemas(url, TENANTS));
 interface Sample {
   tenants: Set<string>;
   connections: number;
+  /** The connections the tenants' histories are read on, shared by the run. */
+  readers: number;
 }
 
 /** updown's sessions on the test database right now, and the tenants they name (`… @t_3 (pid …)`). */
@@ -37,7 +39,8 @@ async function sample(): Promise<Sample> {
     "SELECT application_name FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'updown %'",
   );
   const tenants = new Set(rows.map((row) => /@(\S+)/.exec(row.application_name)?.[1]).filter((name): name is string => Boolean(name)));
-  return { tenants, connections: rows.length };
+  const readers = rows.filter((row) => row.application_name.includes("tenants' histories")).length;
+  return { tenants, connections: rows.length, readers };
 }
 
 test('--concurrency 2: never more than 2 tenants (and their connections) at once, and 2 at once at some point', async () => {
@@ -55,6 +58,10 @@ test('--concurrency 2: never more than 2 tenants (and their connections) at once
   const most = Math.max(...samples.map((s) => s.tenants.size));
   expect(most).toBe(2);
   expect(Math.max(...samples.map((s) => s.connections))).toBeLessThanOrEqual(2 * CONNECTIONS_PER_TENANT + 1);
+  // One reader per tenant at a time, reused: never one per tenant of the run.
+  const readers = Math.max(...samples.map((s) => s.readers));
+  expect(readers).toBeGreaterThanOrEqual(1);
+  expect(readers).toBeLessThanOrEqual(2);
   const applied = await appliedBySchema(url);
   expect(Object.keys(applied)).toEqual(TENANTS);
   for (const names of Object.values(applied)) expect(names).toHaveLength(3);

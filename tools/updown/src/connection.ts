@@ -5,6 +5,7 @@ import { ConnectError, UsageError } from './errors';
 import { quoteIdent } from './quote';
 import { projectSequelize } from './project';
 import { enableTransactionContext } from './transaction';
+import type { TypeCatalog } from './types';
 import { urlProblem } from './url-check';
 
 export interface ConnectOptions {
@@ -21,7 +22,18 @@ export interface ConnectOptions {
   poolMax?: number;
   /** Where the project's own `sequelize` is resolved from (the stream's folder). */
   projectDir?: string;
+  /** Shared by a fan-out's instances: what Sequelize reads of the database's types (see TypeCatalog). */
+  typeCatalog?: TypeCatalog;
 }
+
+/** The part of Sequelize's postgres connection manager that holds the type catalog. */
+interface TypeParsers {
+  nameOidMap: object;
+  enumOids: object;
+  refreshTypeParser(dataTypes: unknown): void;
+}
+
+const typeParsersOf = (sequelize: Sequelize) => (sequelize as unknown as { connectionManager: TypeParsers }).connectionManager;
 
 /** How updown's sessions appear in pg_stat_activity, so a waiting runner can name the holder. */
 export function applicationName(purpose: string): string {
@@ -105,7 +117,7 @@ export function createSequelize(options: ConnectOptions): Sequelize {
   };
   // `databaseVersion` and `keepDefaultTimezone` are Sequelize's own options, missing from its types.
   const known = { databaseVersion: version ?? 0, keepDefaultTimezone: true } as object;
-  return new SequelizeClass({
+  const sequelize = new SequelizeClass({
     ...known,
     dialect: 'postgres',
     // queryInterface qualifies names with this schema (it would say "public" otherwise).
@@ -128,6 +140,14 @@ export function createSequelize(options: ConnectOptions): Sequelize {
         .join(' '),
     },
   });
+  const catalog = options.typeCatalog?.known;
+  if (catalog) {
+    // Sequelize reads the catalog only while it holds none: given one, it sends no query for it.
+    const parsers = typeParsersOf(sequelize);
+    Object.assign(parsers, catalog);
+    parsers.refreshTypeParser((SequelizeClass as unknown as { DataTypes: { postgres: unknown } }).DataTypes.postgres);
+  }
+  return sequelize;
 }
 
 const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EAI_AGAIN', 'EHOSTUNREACH', '57P03', '53300']);
@@ -184,6 +204,10 @@ export async function connect(options: ConnectOptions): Promise<Sequelize> {
   }
   const version = (sequelize as unknown as { options: { databaseVersion?: string | number } }).options.databaseVersion;
   if (typeof version === 'string') serverVersions.set(serverKey(parseConnectionString(options.url)), version);
+  if (options.typeCatalog && !options.typeCatalog.known) {
+    const { nameOidMap, enumOids } = typeParsersOf(sequelize);
+    if (Object.keys(nameOidMap).length > 0) options.typeCatalog.known = { nameOidMap, enumOids };
+  }
   return sequelize;
 }
 

@@ -13,14 +13,24 @@ import { UsageError } from './errors';
 export type SequelizeModule = typeof import('sequelize');
 
 const cache = new Map<string, SequelizeModule>();
+/** The folder → the entry point it resolves: a fan-out builds an instance per tenant from the same folder. */
+const resolvedFrom = new Map<string, string>();
 
-export function projectSequelize(fromDir?: string): SequelizeModule {
+function resolveFrom(fromDir: string | undefined): string {
+  const known = resolvedFrom.get(fromDir ?? '');
+  if (known) return known;
   let resolved: string;
   try {
     resolved = fromDir ? require.resolve('sequelize', { paths: [fromDir] }) : require.resolve('sequelize');
   } catch {
     resolved = require.resolve('sequelize');
   }
+  resolvedFrom.set(fromDir ?? '', resolved);
+  return resolved;
+}
+
+export function projectSequelize(fromDir?: string): SequelizeModule {
+  const resolved = resolveFrom(fromDir);
   let loaded = cache.get(resolved);
   if (!loaded) {
     checkVersion(resolved);

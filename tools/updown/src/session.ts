@@ -26,7 +26,7 @@ export async function withSession<T>(
   const defaults = { lock_timeout: `${options.timeouts.lockMs}ms`, statement_timeout: `${options.timeouts.statementMs}ms` };
   // pg_stat_activity names the schema too: with many tenants, which ones are running.
   const named = options.schema === 'public' ? command : `${command} @${options.schema}`;
-  const target = { url: options.url, schema: options.schema, command: named, settings: defaults, projectDir: options.dir };
+  const target = { url: options.url, schema: options.schema, command: named, settings: defaults, projectDir: options.dir, typeCatalog: options.typeCatalog };
   const sequelize = await connect(target);
   const newStream = (kind: StreamKind, dir: string, layout: StreamLayout) =>
     new Stream({

@@ -165,6 +165,20 @@ export interface RunOptions {
   lintMemo?: LintMemo;
   /** @internal Where a run reads its history before anything else (src/reader.ts); a fan-out shares a few connections. */
   historyReader?: HistoryReader;
+  /** @internal Shared by a fan-out's tenants: the database's types as Sequelize reads them (src/connection.ts). */
+  typeCatalog?: TypeCatalog;
+}
+
+/**
+ * @internal
+ * What Sequelize reads of the database's types on an instance's first connection (every base and
+ * enum type in pg_type), to parse values by type. It is the same for every schema of a database, and
+ * grows with every table the tenants get (each has an array type): a fan-out over 1,000 tenants read
+ * it once per tenant, millions of rows in all. Read by the first tenant, it is handed to the others;
+ * a tenant whose migration makes an enum through queryInterface still reads it again itself.
+ */
+export interface TypeCatalog {
+  known?: { nameOidMap: object; enumOids: object };
 }
 
 /** @internal Runs a read on a plain connection the caller provides. */

@@ -40,7 +40,7 @@ export async function forEachTenant(
   const lintMemo = { results: new Map(), observed: new Set<string>() };
   // The histories each tenant reads first, on one connection per tenant at a time, kept for the run.
   const readers = sharedClients(options.url, `${options.kind} tenants' histories`, concurrency);
-  const shared: RunOptions = { ...options, lintMemo, historyReader: (read) => readers.use(read) };
+  const shared: RunOptions = { ...options, lintMemo, historyReader: (read) => readers.use(read), typeCatalog: {} };
   try {
     return await fanOut(schemas, { ...fanout, concurrency, signal }, (schema) => command({ ...shared, ...tenantOptions(schema), schema }));
   } finally {

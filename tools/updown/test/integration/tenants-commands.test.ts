@@ -1,7 +1,7 @@
 import { onlyJson, runCli } from '../helpers/cli';
 import { createScratchDatabase, dropScratchDatabase, query } from '../helpers/database';
 import { fixtureDir } from '../helpers/fixtures';
-import { appliedBySchema, createSchemas } from '../helpers/tenants';
+import { appliedBySchema, createSchemas, tenantProject } from '../helpers/tenants';
 
 // Seeds, db fresh, verify and lint on many tenants, on a real PostgreSQL.
 
@@ -96,4 +96,44 @@ test('lint across tenants reports per group, and up in production refuses every 
   const named = new Set([...up.stderr.matchAll(/^warning: \[(\w+)\] /gm)].map((match) => match[1]));
   expect(named.size).toBe(1);
   expect(await appliedBySchema(url)).toEqual({});
+});
+
+/** A tenant's own enum, made through queryInterface, then read back as an array of it. */
+const PEOPLE = `import { DataTypes } from 'sequelize';
+import type { Migration } from 'updown';
+
+export const up: Migration = async ({ context: { queryInterface } }) => {
+  await queryInterface.createTable('people', {
+    id: { type: DataTypes.INTEGER, primaryKey: true },
+    mood: { type: DataTypes.ENUM('happy', 'sad'), allowNull: true },
+  });
+};
+export const down: Migration = async ({ context: { queryInterface } }) => {
+  await queryInterface.dropTable('people');
+};
+`;
+const READ_MOODS = `import type { Migration } from 'updown';
+
+export const up: Migration = async ({ context: { sequelize } }) => {
+  const [rows] = await sequelize.query(\`SELECT ARRAY['happy', 'sad']::"enum_people_mood"[] AS moods\`);
+  const { moods } = (rows as { moods: unknown }[])[0]!;
+  await sequelize.query('CREATE TABLE parsed (moods text)');
+  await sequelize.query('INSERT INTO parsed VALUES ($1)', { bind: [JSON.stringify(moods)] });
+};
+export const down: Migration = async ({ context: { sequelize } }) => {
+  await sequelize.query('DROP TABLE parsed');
+};
+`;
+
+test("tenants one after the other share what Sequelize read of the database's types, and each still parses the enum its own migration made", async () => {
+  const project = tenantProject({ '20250101000000-people.ts': PEOPLE, '20250102000000-readMoods.ts': READ_MOODS });
+  try {
+    const { code, stderr } = await cli('migrate', 'up', '--dir', project.dir, ...list, '--concurrency', '1');
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    for (const schema of TENANTS) {
+      expect(await query(url, `SELECT moods FROM "${schema}".parsed`)).toEqual([{ moods: '["happy","sad"]' }]);
+    }
+  } finally {
+    project.remove();
+  }
 });

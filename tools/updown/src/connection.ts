@@ -5,6 +5,7 @@ import { ConnectError, UsageError } from './errors';
 import { quoteIdent } from './quote';
 import { projectSequelize } from './project';
 import { enableTransactionContext } from './transaction';
+import { recordTypeCatalog, useTypeCatalog } from './type-catalog';
 import type { TypeCatalog } from './types';
 import { urlProblem } from './url-check';
 
@@ -22,18 +23,9 @@ export interface ConnectOptions {
   poolMax?: number;
   /** Where the project's own `sequelize` is resolved from (the stream's folder). */
   projectDir?: string;
-  /** Shared by a fan-out's instances: what Sequelize reads of the database's types (see TypeCatalog). */
+  /** Shared by a fan-out's instances: what Sequelize reads of the database's types (src/type-catalog.ts). */
   typeCatalog?: TypeCatalog;
 }
-
-/** The part of Sequelize's postgres connection manager that holds the type catalog. */
-interface TypeParsers {
-  nameOidMap: object;
-  enumOids: object;
-  refreshTypeParser(dataTypes: unknown): void;
-}
-
-const typeParsersOf = (sequelize: Sequelize) => (sequelize as unknown as { connectionManager: TypeParsers }).connectionManager;
 
 /** How updown's sessions appear in pg_stat_activity, so a waiting runner can name the holder. */
 export function applicationName(purpose: string): string {
@@ -140,13 +132,7 @@ export function createSequelize(options: ConnectOptions): Sequelize {
         .join(' '),
     },
   });
-  const catalog = options.typeCatalog?.known;
-  if (catalog) {
-    // Sequelize reads the catalog only while it holds none: given one, it sends no query for it.
-    const parsers = typeParsersOf(sequelize);
-    Object.assign(parsers, catalog);
-    parsers.refreshTypeParser((SequelizeClass as unknown as { DataTypes: { postgres: unknown } }).DataTypes.postgres);
-  }
+  useTypeCatalog(sequelize, options.typeCatalog);
   return sequelize;
 }
 
@@ -204,10 +190,7 @@ export async function connect(options: ConnectOptions): Promise<Sequelize> {
   }
   const version = (sequelize as unknown as { options: { databaseVersion?: string | number } }).options.databaseVersion;
   if (typeof version === 'string') serverVersions.set(serverKey(parseConnectionString(options.url)), version);
-  if (options.typeCatalog && !options.typeCatalog.known) {
-    const { nameOidMap, enumOids } = typeParsersOf(sequelize);
-    if (Object.keys(nameOidMap).length > 0) options.typeCatalog.known = { nameOidMap, enumOids };
-  }
+  recordTypeCatalog(sequelize, options.typeCatalog);
   return sequelize;
 }
 

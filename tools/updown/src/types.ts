@@ -165,18 +165,11 @@ export interface RunOptions {
   lintMemo?: LintMemo;
   /** @internal Where a run reads its history before anything else (src/reader.ts); a fan-out shares a few connections. */
   historyReader?: HistoryReader;
-  /** @internal Shared by a fan-out's tenants: the database's types as Sequelize reads them (src/connection.ts). */
+  /** @internal Shared by a fan-out's tenants: the database's types as Sequelize reads them (src/type-catalog.ts). */
   typeCatalog?: TypeCatalog;
 }
 
-/**
- * @internal
- * What Sequelize reads of the database's types on an instance's first connection (every base and
- * enum type in pg_type), to parse values by type. It is the same for every schema of a database, and
- * grows with every table the tenants get (each has an array type): a fan-out over 1,000 tenants read
- * it once per tenant, millions of rows in all. Read by the first tenant, it is handed to the others;
- * a tenant whose migration makes an enum through queryInterface still reads it again itself.
- */
+/** @internal What Sequelize read of the database's types, shared by a fan-out's instances (src/type-catalog.ts). */
 export interface TypeCatalog {
   known?: { nameOidMap: object; enumOids: object };
 }

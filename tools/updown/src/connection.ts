@@ -23,7 +23,7 @@ export interface ConnectOptions {
   poolMax?: number;
   /** Where the project's own `sequelize` is resolved from (the stream's folder). */
   projectDir?: string;
-  /** Shared by a fan-out's instances: what Sequelize reads of the database's types (src/type-catalog.ts). */
+  /** @internal Shared by a fan-out's instances: what Sequelize reads of the database's types (src/type-catalog.ts). */
   typeCatalog?: TypeCatalog;
 }
 

@@ -17,7 +17,7 @@ interface TypeParsers {
 
 const typeParsersOf = (sequelize: Sequelize) => (sequelize as unknown as { connectionManager: TypeParsers }).connectionManager;
 
-/** Gives a new instance the catalog read before: Sequelize reads it only while it holds none. */
+/** @internal Gives a new instance the catalog read before: Sequelize reads it only while it holds none. */
 export function useTypeCatalog(sequelize: Sequelize, catalog: TypeCatalog | undefined): void {
   if (!catalog?.known) return;
   const parsers = typeParsersOf(sequelize);
@@ -26,7 +26,7 @@ export function useTypeCatalog(sequelize: Sequelize, catalog: TypeCatalog | unde
   parsers.refreshTypeParser(DataTypes.postgres);
 }
 
-/** Keeps what a connected instance read, for the instances made after it. */
+/** @internal Keeps what a connected instance read, for the instances made after it. */
 export function recordTypeCatalog(sequelize: Sequelize, catalog: TypeCatalog | undefined): void {
   if (!catalog || catalog.known) return;
   const { nameOidMap, enumOids } = typeParsersOf(sequelize);

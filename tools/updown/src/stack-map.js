@@ -28,40 +28,37 @@ function mapOf(file) {
   return map;
 }
 
-/** One frame as V8 prints it, with a compiled file's position moved to its TypeScript line. */
-function frameText(site) {
-  const text = String(site);
+/** A compiled file's frame as V8 prints it, moved to its TypeScript line; any other frame as it is. */
+function mappedSite(site) {
   const file = site.getFileName();
-  if (!file || !compiled.has(file)) return text;
+  if (!file || !compiled.has(file)) return site;
   const line = site.getLineNumber();
   const column = site.getColumnNumber();
   const entry = line && column ? mapOf(file)?.findEntry(line - 1, column - 1) : undefined;
-  if (!entry || entry.originalLine === undefined) return text;
-  return text.replace(`${file}:${line}:${column}`, `${file}:${entry.originalLine + 1}:${entry.originalColumn + 1}`);
+  if (!entry || entry.originalLine === undefined) return site;
+  const text = String(site).replace(`${file}:${line}:${column}`, `${file}:${entry.originalLine + 1}:${entry.originalColumn + 1}`);
+  return { toString: () => text };
 }
-
-function headerOf(error) {
-  try {
-    return Error.prototype.toString.call(error);
-  } catch {
-    return '<error>';
-  }
-}
-
-/** Node's own formatter (Node 20 installs one named so), or none: nobody else formats stacks. */
-const nodeDefault = (format) => format === undefined || format.name === 'ErrorPrepareStackTrace';
 
 /**
- * Formats stacks as V8 does, mapping the compiled files' frames. When something else formats them
- * already (source-map-support, Node's `--enable-source-maps`), Node's own source maps do it, as
- * they read every map up front.
+ * Node's formatter (Node 20 installs one by that name), which joins the frames as text and keeps
+ * what only it knows (the `[ERR_…]` code of Node's own errors). Anything else formats stacks its own
+ * way (source-map-support, an older Node), and is left to it.
+ */
+const isNodeFormatter = (format) => typeof format === 'function' && format.name === 'ErrorPrepareStackTrace';
+
+/**
+ * Hands Node's formatter the frames with the compiled files' positions mapped. When it is not
+ * Node's formatter, or Node's own source maps are on (`--enable-source-maps`), Node's source maps
+ * do it, as they read every map up front.
  */
 function install() {
-  if (!nodeDefault(Error.prepareStackTrace) || process.sourceMapsEnabled) {
+  const format = Error.prepareStackTrace;
+  if (!isNodeFormatter(format) || process.sourceMapsEnabled) {
     process.setSourceMapsEnabled(true);
     return;
   }
-  Error.prepareStackTrace = (error, sites) => [headerOf(error), ...sites.map((site) => `    at ${frameText(site)}`)].join('\n');
+  Error.prepareStackTrace = (error, sites) => format(error, sites.map(mappedSite));
 }
 
 /** Records a compiled file (its code is held by V8 as the module's source anyway). */

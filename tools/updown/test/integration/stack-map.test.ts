@@ -40,7 +40,7 @@ afterAll(async () => {
 });
 
 /** Runs `up` through the library in a fresh node (with `flags`), and returns the failure's stack and the source-map switch. */
-function failingUp(flags: string[] = []): { stack: string; nodeSourceMaps: boolean } {
+function failingUp(flags: string[] = []): { stack: string; nodeSourceMaps: boolean; nodeError: string } {
   const script = `
     const load = require(${JSON.stringify(ENTRY)});
     const { up } = load('api');
@@ -48,11 +48,13 @@ function failingUp(flags: string[] = []): { stack: string; nodeSourceMaps: boole
     const options = resolveOptions('migrations', { url: process.argv[1], dir: process.argv[2] }, { info() {}, warn() {} }).options;
     up(options).then((result) => {
       const cause = result.errors[0] && result.errors[0].cause;
-      console.log(JSON.stringify({ stack: String(cause && cause.stack), nodeSourceMaps: process.sourceMapsEnabled }));
+      let nodeError = '';
+      try { require('node:fs').readFileSync({}); } catch (error) { nodeError = error.stack.split('\\n')[0]; }
+      console.log(JSON.stringify({ stack: String(cause && cause.stack), nodeSourceMaps: process.sourceMapsEnabled, nodeError }));
     });`;
   const child = spawnSync(process.execPath, [...flags, '-e', script, url, dir], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
   expect(child.stderr).toBe('');
-  return JSON.parse(child.stdout) as { stack: string; nodeSourceMaps: boolean };
+  return JSON.parse(child.stdout) as { stack: string; nodeSourceMaps: boolean; nodeError: string };
 }
 
 test("a migration's stack points at its TypeScript line, without Node's up-front source maps", () => {
@@ -60,6 +62,11 @@ test("a migration's stack points at its TypeScript line, without Node's up-front
   expect(stack.split('\n')[0]).toBe('TypeError: no column in 0');
   expect(stack).toContain(`${path.join(dir, '20250101000000-fails-in-javascript.ts')}:13:9`);
   expect(nodeSourceMaps).toBe(false);
+});
+
+test("the process's other stacks keep Node's own form, its errors' codes included", () => {
+  const { nodeError } = failingUp();
+  expect(nodeError).toMatch(/^TypeError \[ERR_INVALID_ARG_TYPE\]: The "path" argument/);
 });
 
 test('with --enable-source-maps, Node maps the same frame', () => {

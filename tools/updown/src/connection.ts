@@ -98,13 +98,14 @@ export function createSequelize(options: ConnectOptions): Sequelize {
     throw new UsageError(`the database URL ${maskUrl(options.url)} is not valid: ${(error as Error).message}`);
   }
   const version = serverVersions.get(serverKey(parsed));
+  const checksInStartup = checksClient(version);
   // Sequelize's own session settings (it would send them in a SET of their own on every new connection)
   // travel with the schema in the startup packet: UTC is its default time zone, '+00:00'.
   const settings = {
     search_path: quoteIdent(options.schema),
     client_min_messages: 'warning',
     TimeZone: 'UTC',
-    ...(checksClient(version) ? CLIENT_CHECK : {}),
+    ...(checksInStartup ? CLIENT_CHECK : {}),
     ...options.settings,
   };
   // `databaseVersion` and `keepDefaultTimezone` are Sequelize's own options, missing from its types.
@@ -121,7 +122,7 @@ export function createSequelize(options: ConnectOptions): Sequelize {
     password: parsed.password,
     logging: false,
     pool: { max: options.poolMax ?? 3, min: 0, idle: 10_000, acquire: 60_000 },
-    hooks: checksClient(version) ? {} : { afterConnect: checkClientConnection },
+    hooks: checksInStartup ? {} : { afterConnect: checkClientConnection },
     dialectOptions: {
       clientMinMessages: 'ignore',
       application_name: applicationName(options.command),

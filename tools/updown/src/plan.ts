@@ -64,17 +64,16 @@ function checkExclusive(options: { to?: string; step?: number; all?: boolean }):
  * A checksum can be compared only when it was taken the same way from the same kind of source:
  * the compiled `.js` of a `.ts` file has another checksum without being an edit.
  */
-function isEdited(entry: AppliedEntry, file: MigrationFile): boolean {
+function comparable(entry: AppliedEntry, file: MigrationFile): boolean {
   if (!entry.checksum || entry.checksumVersion !== CHECKSUM_VERSION) return false;
-  if (entry.sourceFile && path.extname(entry.sourceFile) !== path.extname(file.path)) return false;
-  return entry.checksum !== file.checksum;
+  return !entry.sourceFile || path.extname(entry.sourceFile) === path.extname(file.path);
 }
+
+const isEdited = (entry: AppliedEntry, file: MigrationFile) => comparable(entry, file) && entry.checksum !== file.checksum;
 
 /** The row vouches for the file as it is now: applied from this very content (so it compiled then). */
 export function appliedAsIs(entry: AppliedEntry | undefined, file: MigrationFile): boolean {
-  if (!entry || entry.state === 'failed' || !entry.checksum || entry.checksumVersion !== CHECKSUM_VERSION) return false;
-  if (entry.sourceFile && path.extname(entry.sourceFile) !== path.extname(file.path)) return false;
-  return entry.checksum === file.checksum;
+  return entry !== undefined && entry.state !== 'failed' && comparable(entry, file) && entry.checksum === file.checksum;
 }
 
 /** Every reason the history cannot be vouched for: edited, missing or failed files. */

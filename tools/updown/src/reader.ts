@@ -8,7 +8,7 @@ import { withClient } from './connection';
 import { listFiles } from './loader';
 import type { AppliedEntry, MigrationFile } from './plan';
 import { createTracking } from './storage';
-import type { RunOptions, StreamKind, StreamLayout } from './types';
+import type { ReadingClient, RunOptions, StreamKind, StreamLayout } from './types';
 
 export interface StreamHistory {
   files: MigrationFile[];
@@ -18,13 +18,11 @@ export interface StreamHistory {
 }
 
 /** The little of Sequelize's `query` the tracking stores use to read, answered by a pg client. */
-function readingAdapter(client: { query(sql: string, values?: unknown[]): Promise<{ rows: unknown[] }> }): Sequelize {
+function readingAdapter(client: ReadingClient): Sequelize {
   return {
     query: async (sql: string, options: { bind?: unknown[] } = {}) => (await client.query(sql, options.bind ?? [])).rows,
   } as unknown as Sequelize;
 }
-
-type ReadingClient = Parameters<typeof readingAdapter>[0];
 
 /** The rows of `schema`'s tracking tables for `files`, on a client the caller owns (tenant status reads many schemas on one). */
 export async function readRows(client: ReadingClient, schema: string, kind: StreamKind, files: MigrationFile[], layout: StreamLayout): Promise<StreamHistory> {

@@ -174,8 +174,13 @@ export interface TypeCatalog {
   known?: { nameOidMap: object; enumOids: object };
 }
 
+/** The little of a pg client that reading a stream's history needs (src/reader.ts). */
+export interface ReadingClient {
+  query(sql: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
+}
+
 /** @internal Runs a read on a plain connection the caller provides. */
-export type HistoryReader = <T>(read: (client: { query(sql: string, values?: unknown[]): Promise<{ rows: unknown[] }> }) => Promise<T>) => Promise<T>;
+export type HistoryReader = <T>(read: (client: ReadingClient) => Promise<T>) => Promise<T>;
 
 /** Lint across tenants, by history (the applied names and checksums): the scratch lint's result, and the histories already observed in place. */
 export interface LintMemo {

@@ -4,22 +4,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { urlForDatabase } from '../../src/database';
 import { HARNESS_ENV, harnessEnv } from '../../src/testing/env';
-import { dropTestDatabases, reseed, resetDatabase, setupTestDatabase, teardownTestDatabase, type TestDatabaseOptions } from '../../src/testing/jest';
+import { reseed, resetDatabase, setupTestDatabase, teardownTestDatabase, type TestDatabaseOptions } from '../../src/testing/jest';
 import { appliedNames, query, tablesIn } from '../helpers/database';
-import type { TempMigrations } from '../helpers/fixtures';
-import { harnessProject } from '../helpers/harness';
+import { harnessSuite } from '../helpers/harness';
 
 // Real PostgreSQL: the harness runs programmatically, on databases named with a prefix of its own.
 
 const BASE = `uh_${process.pid}_${randomBytes(3).toString('hex')}`;
 const TEMPLATE = `${BASE}_template`;
 
-let temp: TempMigrations;
-let configPath: string;
+const project = harnessSuite(() => options(), async () => [...(await databases()).keys()]);
 const messages: string[] = [];
 
 function options(extra: Partial<TestDatabaseOptions> = {}): TestDatabaseOptions {
-  return { configPath, database: BASE, serverUrl: process.env.UPDOWN_TEST_SERVER_URL, seed: true, workers: 2, log: (m) => messages.push(m), ...extra };
+  return { configPath: project.configPath, database: BASE, serverUrl: process.env.UPDOWN_TEST_SERVER_URL, seed: true, workers: 2, log: (m) => messages.push(m), ...extra };
 }
 
 const url = (name: string) => urlForDatabase(process.env.UPDOWN_TEST_SERVER_URL!, name);
@@ -59,17 +57,6 @@ function runSetupWorker(id: number): string | undefined {
     process.env.DATABASE_URL = saved.url;
   }
 }
-
-beforeAll(() => {
-  ({ temp, configPath } = harnessProject());
-});
-
-afterAll(async () => {
-  await teardownTestDatabase();
-  await dropTestDatabases(options());
-  expect([...(await databases()).keys()]).toEqual([]);
-  temp.remove();
-});
 
 it('builds the template once, sealed, and hands each worker an independent clone; a warm run reuses everything', async () => {
   const before = { url: process.env.DATABASE_URL, harness: process.env[HARNESS_ENV] };
@@ -123,7 +110,7 @@ it('rebuilds the template when a migration file changes, and replaces the clones
   const oldTemplate = (await databases()).get(TEMPLATE)!.oid;
 
   fs.writeFileSync(
-    path.join(temp.dir, '20240104000000-createGears.ts'),
+    path.join(project.temp.dir, '20240104000000-createGears.ts'),
     `import type { Migration } from 'updown';
 export const up: Migration = async ({ context: { sequelize } }) => { await sequelize.query('CREATE TABLE gears (id serial PRIMARY KEY)'); };
 export const down: Migration = async ({ context: { sequelize } }) => { await sequelize.query('DROP TABLE gears'); };
@@ -139,7 +126,7 @@ export const down: Migration = async ({ context: { sequelize } }) => { await seq
   expect(await tablesIn(url(`${BASE}_w1`))).toContain('gears');
 
   // An edit to an existing file counts as much as a new one.
-  fs.appendFileSync(path.join(temp.dir, '20240104000000-createGears.ts'), '// edited\n');
+  fs.appendFileSync(path.join(project.temp.dir, '20240104000000-createGears.ts'), '// edited\n');
   const edited = await setupTestDatabase(options());
   await teardownTestDatabase();
   expect(edited).toMatchObject({ rebuilt: true });
@@ -237,7 +224,7 @@ it('resetDatabase() empties every table and restarts sequences, keeping the trac
     expect(row.id).toBe(1);
 
     started = Date.now();
-    await reseed({ url: worker, configPath });
+    await reseed({ url: worker, configPath: project.configPath });
     const reseedMs = Date.now() - started;
     expect((await query<{ name: string }>(worker, 'SELECT name FROM widgets ORDER BY id')).map((r) => r.name)).toEqual(['seeded-a', 'seeded-b']);
     expect(await appliedNames(worker, 'public', 'SequelizeData')).toEqual(seeds);

@@ -6,8 +6,8 @@ import { UsageError } from '../../src/errors';
 import { harnessEnv, TENANTS_ENV } from '../../src/testing/env';
 import { dropTestDatabases, reseed, resetDatabase, setupTestDatabase, teardownTestDatabase, testTenants, type TestDatabaseOptions } from '../../src/testing/jest';
 import { appliedNames, query, tablesIn } from '../helpers/database';
-import { tempMigrations, type TempMigrations } from '../helpers/fixtures';
-import { harnessProject } from '../helpers/harness';
+import { tempMigrations } from '../helpers/fixtures';
+import { harnessSuite } from '../helpers/harness';
 
 // Real PostgreSQL: setupTestDatabase with tenant schemas, on databases named with a prefix of its own.
 
@@ -16,11 +16,10 @@ const TEMPLATE = `${BASE}_template`;
 const WORKERS = [`${BASE}_w1`, `${BASE}_w2`];
 const TENANTS = ['tenant_1', 'tenant_2', 'tenant_3'];
 
-let temp: TempMigrations;
-let configPath: string;
+const project = harnessSuite(() => options(), async () => [...(await databases()).keys()]);
 
 function options(extra: Partial<TestDatabaseOptions> = {}): TestDatabaseOptions {
-  return { configPath, database: BASE, serverUrl: process.env.UPDOWN_TEST_SERVER_URL, seed: true, workers: 2, tenants: 3, log: () => undefined, ...extra };
+  return { configPath: project.configPath, database: BASE, serverUrl: process.env.UPDOWN_TEST_SERVER_URL, seed: true, workers: 2, tenants: 3, log: () => undefined, ...extra };
 }
 
 const url = (name: string) => urlForDatabase(process.env.UPDOWN_TEST_SERVER_URL!, name);
@@ -53,17 +52,6 @@ function runSetupWorker(id: number): string | undefined {
     process.env[TENANTS_ENV] = saved.tenants;
   }
 }
-
-beforeAll(() => {
-  ({ temp, configPath } = harnessProject());
-});
-
-afterAll(async () => {
-  await teardownTestDatabase();
-  await dropTestDatabases(options());
-  expect([...(await databases()).keys()]).toEqual([]);
-  temp.remove();
-});
 
 it('builds a template with 3 tenant schemas, each migrated and seeded with its own tracking tables, cloned per worker', async () => {
   const before = process.env[TENANTS_ENV];
@@ -176,7 +164,7 @@ describe('bad tenants are refused with a UsageError before anything is built', (
   });
 
   it('a stream whose history lives in a fixed schema (tableSchema), which the tenants would share', async () => {
-    const shared = path.join(temp.root, 'updown.shared-history.config.js');
+    const shared = path.join(project.temp.root, 'updown.shared-history.config.js');
     fs.writeFileSync(shared, "module.exports = { migrations: { dir: 'migrations', tableSchema: 'history' } };\n");
     const failure = setupTestDatabase(options({ configPath: shared, database: BAD, seed: false }));
     await expect(failure).rejects.toThrow(UsageError);
@@ -208,7 +196,7 @@ export const down: Migration = async () => undefined;
 });
 
 it("seeds keep their own tracking table in every schema, also when the migrations' table is renamed", async () => {
-  const renamed = path.join(temp.root, 'updown.renamed-table.config.js');
+  const renamed = path.join(project.temp.root, 'updown.renamed-table.config.js');
   fs.writeFileSync(renamed, "module.exports = { migrations: { dir: 'migrations', table: 'migration_history' }, seeds: { dir: 'seeds' } };\n");
   const RENAMED = `${BASE}_renamed`;
   try {
@@ -242,7 +230,7 @@ it('resetDatabase() and reseed() cover every tenant schema; { schema } or { tena
     const [row] = await query<{ id: number }>(worker, "INSERT INTO tenant_3.widgets (name) VALUES ('first') RETURNING id");
     expect(row.id).toBe(1);
 
-    await reseed({ url: worker, configPath });
+    await reseed({ url: worker, configPath: project.configPath });
     for (const schema of ['public', ...TENANTS]) expect(await widgets(db, schema)).toEqual(['seeded-a', 'seeded-b']);
 
     await fill();

@@ -24,6 +24,12 @@ export interface BenchServer {
   /** A fresh database for a tool's pass: created, with BENCH_DATABASE_SETTINGS applied to every session on it. */
   createBenchDatabase(name: string): Promise<void>;
   dropDatabase(name: string): Promise<void>;
+  /**
+   * Flushes the server's dirty pages before a timed step (see "Noise" in the README), so no step
+   * pays for a checkpoint that earlier steps' WAL made due. False when the role may not (it needs
+   * superuser or pg_checkpoint): the bench then runs without.
+   */
+  checkpoint(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -60,6 +66,7 @@ export async function openServer(repoRoot: string, log: (message: string) => voi
     "SELECT name, setting FROM pg_settings WHERE name IN ('server_version', 'fsync', 'synchronous_commit', 'shared_buffers', 'wal_level')",
   );
   for (const row of rows) settings[row.name] = row.setting;
+  let mayCheckpoint = true;
   return {
     url: url!,
     label,
@@ -78,6 +85,16 @@ export async function openServer(repoRoot: string, log: (message: string) => voi
     },
     dropDatabase: async (name) => {
       await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+    },
+    checkpoint: async () => {
+      if (!mayCheckpoint) return false;
+      try {
+        await admin.query('CHECKPOINT');
+      } catch (error) {
+        if ((error as { code?: string }).code !== '42501') throw error;
+        mayCheckpoint = false;
+      }
+      return mayCheckpoint;
     },
     close: async () => {
       await admin.end().catch(() => undefined);

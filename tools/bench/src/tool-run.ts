@@ -43,9 +43,10 @@ export async function runTool(
       await client.end();
     }
   };
-  const step = (name: Step) => {
+  const step = async (name: Step) => {
     const command = project[name];
     if (!command) return false;
+    if (name === 'up' || name === 'down') await server.checkpoint();
     const { file, args, cwd, env } = command(server.urlFor(database));
     const sample = run(file, args, { cwd, env });
     result.ms[name] = sample.ms;
@@ -59,12 +60,12 @@ export async function runTool(
       const client = await server.connect(database);
       await client.query(tool.setupSql).finally(() => client.end());
     }
-    step('up');
+    await step('up');
     await check('up', afterUpState);
-    step('status');
-    if (step('upAgain')) await check('upAgain', afterUpState);
+    await step('status');
+    if (await step('upAgain')) await check('upAgain', afterUpState);
     if (afterUp) await afterUp(database);
-    step('down');
+    await step('down');
     await check('down', EMPTY);
   } catch (error) {
     result.failed = (error instanceof Error ? error.message : String(error)).split('\n').slice(0, 6).join(' | ');

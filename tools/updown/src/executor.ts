@@ -10,7 +10,7 @@ import { InterruptedError, MigrationFailedError, NeedsOwnTransactionError, pgDet
 import type { FormatPolicy } from './format';
 import { sameName, type MigrationFile } from './plan';
 import { isUndefinedTable, type Tracking } from './storage';
-import { commitQuietly, rollback, withImplicitTransaction } from './transaction';
+import { begin, commitQuietly, discardBegun, isScopedTo, rollback, withImplicitTransaction } from './transaction';
 import type { Direction, Logger, MigrationContext, MigrationModule } from './types';
 import { drain, leftBehind, newWatch, runWatched, watchQueries, type StatementObserver } from './watch';
 
@@ -44,6 +44,8 @@ export interface FileJob {
   statements?: string[];
   /** Lint: called around each statement the file sends (see watch.ts). */
   observe?: StatementObserver;
+  /** The next file of the run runs in a transaction too: its COMMIT begins that one (see commitQuietly). */
+  chain?: boolean;
 }
 
 /** A down (or up) that dropped updown's own tracking table: its row cannot be written. */
@@ -84,14 +86,29 @@ function hintFor(cause: unknown, direction: Direction): string | undefined {
 }
 
 export class Executor {
+  /** The transaction the last commit began for the next file (`chain`), until that file takes it. */
+  private begun: Transaction | undefined;
+
   constructor(private readonly options: ExecutorOptions) {}
+
+  /** Whether the file runs in a transaction (its own, or a savepoint), as far as is known before it runs. */
+  runsInside(file: MigrationFile, module: MigrationModule): boolean {
+    const listed = [...this.options.noTransaction].some((name) => sameName(file.name, name));
+    return !(module.transaction === false || (this.options.policy.legacy && listed));
+  }
+
+  /** Ends a transaction begun for a file that did not come; the run's end calls it. */
+  async release(): Promise<void> {
+    const begun = this.begun;
+    this.begun = undefined;
+    if (begun) await discardBegun(begun);
+  }
 
   /** Runs one file to its end; throws MigrationFailedError (or InterruptedError) saying what it left behind. */
   async execute(job: FileJob): Promise<void> {
-    const { policy, noTransaction, logger, lockRetries, signal } = this.options;
+    const { policy, logger, lockRetries, signal } = this.options;
     const { file } = job;
-    const listed = [...noTransaction].some((name) => sameName(file.name, name));
-    let outside = job.module.transaction === false || (policy.legacy && listed);
+    let outside = !this.runsInside(file, job.module);
     if (outside && job.within) throw new NeedsOwnTransactionError(file.name, file.path, 'runs outside a transaction');
     for (let attempt = 1, delay = 500; ; ) {
       try {
@@ -101,6 +118,7 @@ export class Executor {
         const code = pgDetails(failure.cause).code;
         if (signal?.aborted) throw this.interrupted(job, signal, outside);
         if (!outside && policy.legacy && code === ACTIVE_SQL_TRANSACTION) {
+          await this.release();
           if (job.within) throw new NeedsOwnTransactionError(file.name, file.path, `sends a statement that cannot run in a transaction (${(failure.cause as Error).message})`);
           logger.warn(
             `${file.name}: ${(failure.cause as Error).message}; rolled back, and run again outside a transaction as the tool it was written for did ` +
@@ -131,7 +149,7 @@ export class Executor {
   /** In a transaction of its own (or a savepoint of `within`), committed with its tracking row. */
   private async runInside(job: FileJob): Promise<void> {
     const { sequelize } = this.options;
-    const transaction = await sequelize.transaction({ transaction: job.within ?? null } as never as { transaction?: Transaction });
+    const transaction = (await this.takeBegun(job.within)) ?? (await begin(sequelize, job.within));
     let committing = false;
     const overrides = overridesFor(job.module);
     try {
@@ -141,7 +159,7 @@ export class Executor {
       // A local setting outlives a savepoint: the files after this one get the run's defaults back.
       if (job.within && Object.keys(overrides).length > 0) await this.restoreSettings(transaction, overrides);
       committing = true;
-      await commitQuietly(sequelize, transaction);
+      this.begun = await commitQuietly(sequelize, transaction, job.chain === true);
     } catch (error) {
       // A failed COMMIT has already ended the transaction: PostgreSQL rolled it back.
       if (!committing) await rollback(transaction).catch(() => undefined);
@@ -149,9 +167,18 @@ export class Executor {
     }
   }
 
+  /** The transaction the previous file's commit began, when it is of the kind this file needs. */
+  private async takeBegun(within: Transaction | undefined): Promise<Transaction | undefined> {
+    const begun = this.begun;
+    if (!begun || !isScopedTo(begun, within)) return void (await this.release());
+    this.begun = undefined;
+    return begun;
+  }
+
   /** On a connection of its own with no transaction; a failure leaves the `failed` mark, or says it could not. */
   private async runOutside(job: FileJob): Promise<void> {
     const { connectDedicated, signal, tracking } = this.options;
+    await this.release();
     const dedicated = connectDedicated(overridesFor(job.module));
     watchQueries(dedicated, signal);
     try {

@@ -103,16 +103,18 @@ export class Stream {
     const modules = await this.load(direction, planned);
     if (within) this.refuseOutsideFiles(planned, modules);
     await this.ready();
-    const execute = (file: MigrationFile) => async () => {
+    const execute = (file: MigrationFile, index: number) => async () => {
       const started = Date.now();
-      this.options.onStarted?.({ name: file.name, direction, stream: this.options.kind, index: planned.indexOf(file) + 1, total: planned.length });
+      this.options.onStarted?.({ name: file.name, direction, stream: this.options.kind, index: index + 1, total: planned.length });
       const module = modules.get(file.name)!;
-      await this.executor.execute({ file, module, direction, within, observe: this.options.observe?.(file, module, direction) });
+      const next = planned[index + 1];
+      const chain = next !== undefined && this.executor.runsInside(next, modules.get(next.name)!);
+      await this.executor.execute({ file, module, direction, within, observe: this.options.observe?.(file, module, direction), chain });
       onExecuted({ name: file.name, direction, durationMs: Date.now() - started });
     };
     const { Umzug: Engine, RerunBehavior } = loadUmzug();
     const umzug = new Engine<MigrationContext>({
-      migrations: planned.map((file) => ({ name: file.name, path: file.path, up: execute(file), down: execute(file) })),
+      migrations: planned.map((file, index) => ({ name: file.name, path: file.path, up: execute(file, index), down: execute(file, index) })),
       context: () => this.context(this.options.sequelize, null),
       storage: RECORDED_BY_EXECUTOR,
       logger: undefined,
@@ -127,6 +129,9 @@ export class Stream {
       throw (error as { cause?: unknown }).cause ?? error;
     } finally {
       this.options.signal?.removeEventListener('abort', cancel);
+      // A run that stopped before its next file leaves no transaction open for it. One that cannot
+      // be ended is on a broken connection, which the session closes (the server rolls it back).
+      await this.executor.release().catch(() => undefined);
     }
   }
 

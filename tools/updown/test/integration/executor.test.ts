@@ -2,6 +2,9 @@
  * The executor owns one file's life: what it reports when the file fails at COMMIT, when its
  * failed mark cannot be written, and what a file's own `sequelize.transaction()` becomes.
  */
+import { resolveOptions } from '../../src/config';
+import { openForChange } from '../../src/history';
+import { withSession } from '../../src/session';
 import { runCli, spawnCli } from '../helpers/cli';
 import { appliedNames, createScratchDatabase, dropScratchDatabase, query, resetSchema, tableExists, updownSessions } from '../helpers/database';
 import { fixtureDir } from '../helpers/fixtures';
@@ -38,6 +41,43 @@ describe('a file whose work fails only at COMMIT (a deferred foreign key)', () =
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('it failed at COMMIT');
     expect(await appliedNames(url)).toEqual(['20240901000000-createTeamsAndPlayers']);
+  });
+});
+
+describe("the next file's transaction, begun in the round trip of this file's COMMIT", () => {
+  it('is not begun when that COMMIT fails: the files after it do not run, and the run can be repeated', async () => {
+    for (let attempt = 1; attempt <= 2; attempt += 1) {
+      const result = await up('deferred-fk-fails-at-commit-then-more');
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('20240902000000-addOrphanPlayer.ts failed (up) [23503]');
+      expect(result.stderr).toContain('it failed at COMMIT, so PostgreSQL rolled it back');
+      expect(result.stderr).not.toMatch(/createAfterOrphan|current transaction is aborted/);
+      expect(await appliedNames(url)).toEqual(['20240901000000-createTeamsAndPlayers']);
+      expect(await tableExists(url, 'orphan_marker')).toBe(false);
+      expect(await tableExists(url, 'after_orphan')).toBe(false);
+      expect(await updownSessions(url)).toEqual([]);
+    }
+  });
+
+  it('is ended when the run stops before the next file, and the session goes on with a connection that is idle', async () => {
+    const resolved = resolveOptions('migrations', { url, dir: fixtureDir('basic') }, { info: () => undefined, warn: () => undefined }, {}, __dirname).options;
+    const options = { ...resolved, url };
+    const states: string[][] = [];
+    await withSession(options, 'migrate up', 'locked', async (session) => {
+      const { stream, files } = await openForChange(session, 'migrations', options.dir);
+      // The first file commits (beginning the second's transaction), then the run stops before the second.
+      await expect(
+        stream.run('up', files, () => {
+          throw new Error('stopped after the first file');
+        }),
+      ).rejects.toThrow('stopped after the first file');
+      states.push((await updownSessions(url)).map((session) => session.state));
+      await stream.run('up', files.slice(1), () => undefined);
+      states.push((await updownSessions(url)).map((session) => session.state));
+    });
+    for (const seen of states) expect(seen).not.toContain('idle in transaction');
+    expect(await appliedNames(url)).toEqual(['20240101000000-createWidgets', '20240102000000-addWidgetColour', '20240103000000-indexWidgetName']);
+    expect(await updownSessions(url)).toEqual([]);
   });
 });
 

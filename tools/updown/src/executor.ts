@@ -9,8 +9,8 @@ import { parseDuration } from './duration';
 import { InterruptedError, MigrationFailedError, NeedsOwnTransactionError, pgDetails, type FailureOutcome } from './errors';
 import type { FormatPolicy } from './format';
 import { sameName, type MigrationFile } from './plan';
-import { isUndefinedTable, type Tracking } from './storage';
-import { begin, commitQuietly, discardBegun, isScopedTo, rollback, withImplicitTransaction } from './transaction';
+import { isUndefinedTable, type RowWrite, type Tracking } from './storage';
+import { begin, commitQuietly, discardBegun, isScopedTo, rollback, RowNotWritten, withImplicitTransaction } from './transaction';
 import type { Direction, Logger, MigrationContext, MigrationModule } from './types';
 import { drain, leftBehind, newWatch, runWatched, watchQueries, type StatementObserver } from './watch';
 
@@ -155,15 +155,16 @@ export class Executor {
     try {
       await this.applySettings(transaction, overrides);
       await this.call(job, this.options.context(sequelize, transaction), transaction);
-      if (job.track !== false) await this.track(job, transaction);
       // A local setting outlives a savepoint: the files after this one get the run's defaults back.
       if (job.within && Object.keys(overrides).length > 0) await this.restoreSettings(transaction, overrides);
       committing = true;
-      this.begun = await commitQuietly(sequelize, transaction, job.chain === true);
+      // The tracking row rides in the COMMIT's round trip, and so does the next file's BEGIN.
+      this.begun = await commitQuietly(sequelize, transaction, { along: this.rowOf(job), beginNext: job.chain === true });
     } catch (error) {
+      const rowFailed = error instanceof RowNotWritten;
       // A failed COMMIT has already ended the transaction: PostgreSQL rolled it back.
-      if (!committing) await rollback(transaction).catch(() => undefined);
-      throw new Failure(error, { kind: 'rolled-back', atCommit: committing && !job.within });
+      if (!committing || rowFailed) await rollback(transaction).catch(() => undefined);
+      throw new Failure(rowFailed ? this.trackingFailure(job, error.cause) : error, { kind: 'rolled-back', atCommit: committing && !rowFailed && !job.within });
     }
   }
 
@@ -210,19 +211,32 @@ export class Executor {
     await untilAborted(drain(watch), this.options.signal);
   }
 
+  /** The statement that records the file's outcome, sent with its COMMIT; none in a dry run. */
+  private rowOf(job: FileJob): RowWrite | undefined {
+    if (job.track === false) return undefined;
+    const { tracking } = this.options;
+    return job.direction === 'up' ? tracking.recordStatement(job.file.name, 'applied') : tracking.forgetStatement(job.file.name);
+  }
+
+  /** Outside a transaction, the row is written on its own once the file is done. */
   private async track(job: FileJob, transaction: Transaction | null): Promise<void> {
     const { tracking } = this.options;
     try {
       if (job.direction === 'up') await tracking.record(job.file.name, 'applied', transaction);
       else await tracking.forget(job.file.name, transaction);
     } catch (error) {
-      if (!isUndefinedTable(error)) throw error;
-      throw new TrackingTableDroppedError(
-        `${job.direction}() dropped the tracking table ${tracking.tableName} (a dropAllTables()?): a migration must leave updown's tables alone; ` +
-          'pass `{ skip: [...] }` or drop only the tables it created',
-        { cause: error },
-      );
+      throw this.trackingFailure(job, error);
     }
+  }
+
+  /** A row that could not be written because the file dropped the tracking table says so. */
+  private trackingFailure(job: FileJob, error: unknown): unknown {
+    if (!isUndefinedTable(error)) return error;
+    return new TrackingTableDroppedError(
+      `${job.direction}() dropped the tracking table ${this.options.tracking.tableName} (a dropAllTables()?): a migration must leave updown's tables alone; ` +
+        'pass `{ skip: [...] }` or drop only the tables it created',
+      { cause: error },
+    );
   }
 
   private async applySettings(transaction: Transaction, settings: Record<string, string>): Promise<void> {

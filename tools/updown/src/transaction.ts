@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Sequelize, Transaction } from 'sequelize';
+import type { RowWrite } from './storage';
 
 type Store = Map<string, unknown>;
 
@@ -98,44 +99,101 @@ export function begin(sequelize: Sequelize, within?: Transaction): Promise<Trans
   return sequelize.transaction({ transaction: within ?? null } as never as { transaction?: Transaction });
 }
 
+export interface CommitOptions {
+  /** The file's tracking row, sent ahead of the COMMIT in the same round trip. */
+  along?: RowWrite;
+  /** Begin the next file's transaction in the same round trip too. */
+  beginNext?: boolean;
+}
+
+/** The statement sent `along` failed: nothing was committed (the caller rolls back what is left). */
+export class RowNotWritten extends Error {
+  constructor(cause: unknown) {
+    super((cause as Error)?.message ?? String(cause), { cause });
+  }
+}
+
+interface PgClient {
+  query(sql: string, values?: unknown[]): Promise<unknown>;
+  uuid?: string;
+  /** pg's pipeline mode (recent 8.x): queries are written without waiting for the previous one's answer. */
+  pipeline?: boolean;
+}
+
+interface Sent {
+  alongError?: unknown;
+  endingError?: unknown;
+  /** Both were written at once: after a failed `along`, the ending statement still ran. */
+  pipelined: boolean;
+}
+
+/**
+ * `along`, then the statement that ends the transaction. With pg's pipeline mode both are written
+ * at once, each with its own Sync: when `along` fails, PostgreSQL still runs the COMMIT, in an
+ * aborted transaction, where it rolls back. A pg without that mode sends them one after the other.
+ */
+async function send(connection: PgClient, along: RowWrite | undefined, ending: string): Promise<Sent> {
+  if (!along) return connection.query(ending).then(() => ({ pipelined: false }), (endingError: unknown) => ({ endingError, pipelined: false }));
+  // Another owner's pipeline mode is left as it is, and this pair goes one statement at a time.
+  if (typeof connection.pipeline !== 'boolean' || connection.pipeline) {
+    try {
+      await connection.query(along.sql, along.bind);
+    } catch (alongError) {
+      return { alongError, pipelined: false };
+    }
+    return send(connection, undefined, ending);
+  }
+  connection.pipeline = true;
+  try {
+    const [row, end] = await Promise.allSettled([connection.query(along.sql, along.bind), connection.query(ending)]);
+    return { ...(row.status === 'rejected' ? { alongError: row.reason } : {}), ...(end.status === 'rejected' ? { endingError: end.reason } : {}), pipelined: true };
+  } finally {
+    connection.pipeline = false;
+  }
+}
+
 /**
  * Commits a transaction without Sequelize's own commit, which on failure prints a warning and
  * destroys the connection. A COMMIT that fails (a deferred constraint) has been rolled back by
  * PostgreSQL: the connection is healthy and goes back to the pool. A savepoint is released.
  *
- * With `beginNext`, the same round trip begins the next file's transaction (`COMMIT; START
- * TRANSACTION`, or `RELEASE SAVEPOINT a; SAVEPOINT b`), returned on the same connection: one
- * round trip per file fewer, the commit itself unchanged. When the COMMIT fails, PostgreSQL skips
- * the rest of the query string and nothing is begun.
+ * One round trip carries the file's tracking row (`along`), the COMMIT, and with `beginNext` the
+ * next file's transaction (`COMMIT; START TRANSACTION`, or `RELEASE SAVEPOINT a; SAVEPOINT b`),
+ * returned on the same connection; the commit itself is unchanged. When the COMMIT fails,
+ * PostgreSQL skips the rest of its query string and nothing is begun.
  */
-export async function commitQuietly(sequelize: Sequelize, transaction: Transaction, beginNext = false): Promise<Transaction | undefined> {
+export async function commitQuietly(sequelize: Sequelize, transaction: Transaction, { along, beginNext = false }: CommitOptions = {}): Promise<Transaction | undefined> {
   const internals = internalsOf(transaction);
   // Straight to the transaction's connection: nothing for Sequelize's query path to add.
-  const connection = internals.connection!;
+  const connection = internals.connection as PgClient;
   const next = beginNext ? unbegun(sequelize, transaction) : undefined;
   if (internals.parent) {
-    try {
-      await connection.query(`RELEASE SAVEPOINT ${savepointName(transaction)}${next ? `; SAVEPOINT ${savepointName(next)}` : ''}`);
-    } catch (error) {
+    const { alongError, endingError } = await send(connection, along, `RELEASE SAVEPOINT ${savepointName(transaction)}${next ? `; SAVEPOINT ${savepointName(next)}` : ''}`);
+    if (alongError !== undefined || endingError !== undefined) {
       if (next) internalsOf(internals.parent).savepoints.pop();
-      throw error;
+      // The savepoint is still there (its RELEASE failed in the aborted transaction): the caller rolls back to it.
+      throw alongError !== undefined ? new RowNotWritten(alongError) : endingError;
     }
     if (next) internalsOf(next).connection = connection;
     return next;
   }
-  let begun = false;
-  try {
-    await connection.query(next ? 'COMMIT; START TRANSACTION' : 'COMMIT');
-    begun = next !== undefined;
-  } finally {
-    internals.finished = 'commit';
-    if (begun) {
-      // The connection stays out of the pool: it now carries the next file's transaction.
-      internals._clearCls();
-      internalsOf(next!).connection = connection;
-      connection.uuid = internalsOf(next!).id;
-    } else internals.cleanup();
+  const { alongError, endingError, pipelined } = await send(connection, along, next ? 'COMMIT; START TRANSACTION' : 'COMMIT');
+  // Sent one after the other, a failed row left the transaction open (and aborted): the caller rolls it back.
+  if (alongError !== undefined && !pipelined) throw new RowNotWritten(alongError);
+  // Pipelined, the COMMIT behind a failed row ran as a ROLLBACK.
+  internals.finished = alongError === undefined ? 'commit' : 'rollback';
+  if (alongError !== undefined || endingError !== undefined || !next) {
+    // The transaction that COMMIT then began is not wanted.
+    if (alongError !== undefined && next && endingError === undefined) await connection.query('ROLLBACK').catch(() => undefined);
+    internals.cleanup();
+    if (alongError !== undefined) throw new RowNotWritten(alongError);
+    if (endingError !== undefined) throw endingError;
+    return undefined;
   }
+  // The connection stays out of the pool: it now carries the next file's transaction.
+  internals._clearCls();
+  internalsOf(next).connection = connection;
+  connection.uuid = internalsOf(next).id;
   return next;
 }
 

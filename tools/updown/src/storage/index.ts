@@ -14,7 +14,7 @@ import type { Tracking } from './tracking';
 import { Untracked } from './untracked';
 
 export { HISTORY_TABLE } from './legacy';
-export { METADATA_TABLE, Tracking, isUndefinedTable, type RowState } from './tracking';
+export { METADATA_TABLE, Tracking, isUndefinedTable, type RowState, type RowWrite } from './tracking';
 
 /** sequelize-cli's table names, so an existing history is adopted as it is. */
 export const TRACKING_TABLES: Record<StreamKind, string> = {

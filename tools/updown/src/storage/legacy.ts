@@ -1,9 +1,9 @@
 import path from 'node:path';
-import type { Sequelize, Transaction } from 'sequelize';
+import type { Sequelize } from 'sequelize';
 import { CHECKSUM_VERSION } from '../checksum';
 import type { AppliedEntry } from '../plan';
 import { qualify, quoteIdent } from '../quote';
-import { Tracking, type RowState, type TrackedRow as Row } from './tracking';
+import { Tracking, type RowState, type RowWrite, type TrackedRow as Row } from './tracking';
 
 /** updown's own record of each file of a legacy table, keyed by that table and the file's name. */
 export const HISTORY_TABLE = 'updown_history';
@@ -110,29 +110,24 @@ export class LegacyTracking extends Tracking {
     };
   }
 
-  async record(name: string, state: RowState, transaction: Transaction | null): Promise<void> {
+  recordStatement(name: string, state: RowState): RowWrite {
     const file = this.files.get(name);
     const { extra, param } = this.params(6);
     const legacy = this.legacyWrite(state === 'applied', name, param);
-    // One round trip: the legacy row (applied only) and the side row, in the file's transaction.
-    await this.write(
-      `WITH ${this.ctes(legacy)}
+    // One statement: the legacy row (applied only) and the side row, in the file's transaction.
+    return {
+      sql: `WITH ${this.ctes(legacy)}
        INSERT INTO ${this.history} (tracking_table, name, state, checksum, checksum_version, source_file) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (tracking_table, name) DO UPDATE SET applied_at = now(), state = EXCLUDED.state, checksum = EXCLUDED.checksum,
          checksum_version = EXCLUDED.checksum_version, source_file = EXCLUDED.source_file`,
-      [this.key, name, state, file?.checksum ?? null, file ? CHECKSUM_VERSION : null, file ? path.basename(file.path) : null, ...extra],
-      transaction,
-    );
+      bind: [this.key, name, state, file?.checksum ?? null, file ? CHECKSUM_VERSION : null, file ? path.basename(file.path) : null, ...extra],
+    };
   }
 
-  async forget(name: string, transaction: Transaction | null): Promise<void> {
+  forgetStatement(name: string): RowWrite {
     const { extra, param } = this.params(2);
     const legacy = this.legacyWrite(false, name, param);
-    await this.write(
-      `WITH ${this.ctes(legacy)} DELETE FROM ${this.history} WHERE tracking_table = $1 AND name = $2`,
-      [this.key, name, ...extra],
-      transaction,
-    );
+    return { sql: `WITH ${this.ctes(legacy)} DELETE FROM ${this.history} WHERE tracking_table = $1 AND name = $2`, bind: [this.key, name, ...extra] };
   }
 
   protected async sign(name: string): Promise<void> {

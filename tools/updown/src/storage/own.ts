@@ -1,10 +1,10 @@
 import path from 'node:path';
-import type { Sequelize, Transaction } from 'sequelize';
+import type { Sequelize } from 'sequelize';
 import { CHECKSUM_VERSION } from '../checksum';
 import { UsageError } from '../errors';
 import { normaliseName, type AppliedEntry } from '../plan';
 import { qualify } from '../quote';
-import { Tracking, type RowState, type TrackedRow as Row } from './tracking';
+import { Tracking, type RowState, type RowWrite, type TrackedRow as Row } from './tracking';
 
 /**
  * updown's own format: `SequelizeMeta`/`SequelizeData` with updown's columns beside `name`, and
@@ -47,19 +47,18 @@ export class OwnTracking extends Tracking {
     }));
   }
 
-  async record(name: string, state: RowState, transaction: Transaction | null): Promise<void> {
+  recordStatement(name: string, state: RowState): RowWrite {
     const file = this.files.get(name);
-    await this.write(
-      `INSERT INTO ${this.table} (name, state, checksum, checksum_version, source_file) VALUES ($1, $2, $3, $4, $5)
+    return {
+      sql: `INSERT INTO ${this.table} (name, state, checksum, checksum_version, source_file) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (name) DO UPDATE SET state = EXCLUDED.state, checksum = EXCLUDED.checksum,
          checksum_version = EXCLUDED.checksum_version, source_file = EXCLUDED.source_file`,
-      [name, state, file?.checksum ?? null, file ? CHECKSUM_VERSION : null, file ? path.basename(file.path) : null],
-      transaction,
-    );
+      bind: [name, state, file?.checksum ?? null, file ? CHECKSUM_VERSION : null, file ? path.basename(file.path) : null],
+    };
   }
 
-  async forget(name: string, transaction: Transaction | null): Promise<void> {
-    await this.write(`DELETE FROM ${this.table} WHERE name = $1`, [name], transaction);
+  forgetStatement(name: string): RowWrite {
+    return { sql: `DELETE FROM ${this.table} WHERE name = $1`, bind: [name] };
   }
 
   protected async sign(name: string): Promise<void> {

@@ -16,6 +16,15 @@ export const METADATA_TABLE = 'updown_metadata';
 
 export type RowState = 'applied' | 'failed';
 
+/**
+ * A tracking write as SQL and bound values: record() and forget() send it, and a file's commit
+ * sends it in the COMMIT's own round trip (transaction.ts).
+ */
+export interface RowWrite {
+  sql: string;
+  bind: unknown[];
+}
+
 /** What updown keeps of one file, in its own columns (updown's format) or its side table (legacy). */
 export interface TrackedRow {
   name: string;
@@ -56,8 +65,20 @@ export abstract class Tracking {
   abstract ensure(): Promise<void>;
   /** The recorded rows (applied and failed), in name order; nothing when no table exists yet. */
   abstract applied(): Promise<AppliedEntry[]>;
-  abstract record(name: string, state: RowState, transaction: Transaction | null): Promise<void>;
-  abstract forget(name: string, transaction: Transaction | null): Promise<void>;
+  /** The statement that records the file's row (undefined: this store records nothing). */
+  abstract recordStatement(name: string, state: RowState): RowWrite | undefined;
+  /** The statement that removes it. */
+  abstract forgetStatement(name: string): RowWrite | undefined;
+
+  async record(name: string, state: RowState, transaction: Transaction | null): Promise<void> {
+    const statement = this.recordStatement(name, state);
+    if (statement) await this.write(statement.sql, statement.bind, transaction);
+  }
+
+  async forget(name: string, transaction: Transaction | null): Promise<void> {
+    const statement = this.forgetStatement(name);
+    if (statement) await this.write(statement.sql, statement.bind, transaction);
+  }
   /** Brings rows written by another tool or an older updown up to date; returns what it did, for the log. */
   abstract adopt(applied: AppliedEntry[]): Promise<string[]>;
 

@@ -14,9 +14,13 @@ export class Untracked extends Tracking {
     return [];
   }
 
-  async record(): Promise<void> {}
+  recordStatement(): undefined {
+    return undefined;
+  }
 
-  async forget(): Promise<void> {}
+  forgetStatement(): undefined {
+    return undefined;
+  }
 
   async adopt(): Promise<string[]> {
     return [];

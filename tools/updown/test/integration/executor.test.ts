@@ -59,6 +59,22 @@ describe("the next file's transaction, begun in the round trip of this file's CO
     }
   });
 
+  it.each<[string, string[], string[], string[]]>([
+    ['one transaction per file', [], ['20241001000000-createInvoices'], ['invoices']],
+    ['--single-transaction', ['--single-transaction'], [], []],
+  ])('is not begun when the tracking row sent with that COMMIT fails (%s): the file is rolled back and says why', async (_mode, flags, applied, tables) => {
+    const result = await runCli(['migrate', 'up', '--url', url, '--dir', fixtureDir('tracking-dropped-mid-run'), '--lock-retries', '0', ...flags]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('20241002000000-dropsTrackingTable.ts failed (up)');
+    expect(result.stderr).toContain('dropped the tracking table SequelizeMeta');
+    expect(result.stderr).toContain('its changes were rolled back and nothing was recorded');
+    expect(result.stderr).not.toMatch(/createRefunds|current transaction is aborted|at COMMIT/);
+    expect(await tableExists(url, 'SequelizeMeta')).toBe(true);
+    expect(await appliedNames(url)).toEqual(applied);
+    for (const table of ['invoices', 'receipts', 'refunds']) expect(await tableExists(url, table)).toBe(tables.includes(table));
+    expect(await updownSessions(url)).toEqual([]);
+  });
+
   it('is ended when the run stops before the next file, and the session goes on with a connection that is idle', async () => {
     const resolved = resolveOptions('migrations', { url, dir: fixtureDir('basic') }, { info: () => undefined, warn: () => undefined }, {}, __dirname).options;
     const options = { ...resolved, url };

@@ -1,8 +1,9 @@
 /**
- * One file's whole life, top to bottom, in one place: begin → session settings → up/down →
- * tracking row → commit; or rollback → `failed` mark → lock-timeout retry. The tracking row is
- * written here, inside the file's transaction (as MikroORM does on top of Umzug), so Umzug only
- * sequences the files and its storage records nothing itself.
+ * One file's whole life, top to bottom, in one place: begin (or take the transaction the previous
+ * file's COMMIT began) → session settings → up/down → tracking row and COMMIT in one round trip;
+ * or rollback → `failed` mark → lock-timeout retry. The tracking row is written here, inside the
+ * file's transaction (as MikroORM does on top of Umzug), so Umzug only sequences the files and its
+ * storage records nothing itself.
  */
 import type { Sequelize, Transaction } from 'sequelize';
 import { parseDuration } from './duration';
@@ -118,7 +119,6 @@ export class Executor {
         const code = pgDetails(failure.cause).code;
         if (signal?.aborted) throw this.interrupted(job, signal, outside);
         if (!outside && policy.legacy && code === ACTIVE_SQL_TRANSACTION) {
-          await this.release();
           if (job.within) throw new NeedsOwnTransactionError(file.name, file.path, `sends a statement that cannot run in a transaction (${(failure.cause as Error).message})`);
           logger.warn(
             `${file.name}: ${(failure.cause as Error).message}; rolled back, and run again outside a transaction as the tool it was written for did ` +

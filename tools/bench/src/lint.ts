@@ -39,11 +39,11 @@ async function admin(serverUrl: string, sql: string): Promise<void> {
 }
 
 /** Runs `fn` on a new empty database, dropped afterwards. */
-async function onFreshDatabase<T>(serverUrl: string, fn: (url: string) => T): Promise<T> {
+async function onFreshDatabase<T>(serverUrl: string, fn: (url: string) => T | Promise<T>): Promise<T> {
   const name = `bench_lint_${process.pid}_${Math.random().toString(16).slice(2, 8)}`;
   await admin(serverUrl, `CREATE DATABASE ${name}`);
   try {
-    return fn(urlForDatabase(serverUrl, name));
+    return await fn(urlForDatabase(serverUrl, name));
   } finally {
     await admin(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   }
@@ -56,13 +56,29 @@ export interface LintFigures {
   upOff: number;
 }
 
-/** One run of the four timings (alternating sides, so drift on a shared machine hits both). */
-export async function lintRun(dir: string, serverUrl: string, configs: { warn: string; off: string }): Promise<LintFigures> {
+/** An untimed CHECKPOINT, as before the peers' steps (tool-run.ts); a role that may not runs without. */
+async function checkpoint(serverUrl: string): Promise<void> {
+  await admin(serverUrl, 'CHECKPOINT').catch((error: { code?: string }) => {
+    if (error.code !== '42501') throw error;
+  });
+}
+
+/** `up` of the workload on a new database with one of the two configs, after a checkpoint. */
+async function timeUp(serverUrl: string, config: string): Promise<number> {
+  return onFreshDatabase(serverUrl, async (url) => {
+    await checkpoint(serverUrl);
+    return timeCli(['migrate', 'up', '--config', config, '--url', url]);
+  });
+}
+
+/** One run of the four timings; `up` with lint off and in warn mode go in turn first, so drift on a shared machine hits both. */
+export async function lintRun(dir: string, serverUrl: string, configs: { warn: string; off: string }, offFirst = true): Promise<LintFigures> {
   const dryRun = await onFreshDatabase(serverUrl, (url) => timeCli(['migrate', 'up', '--dry-run', '--dir', dir, '--url', url]));
   const lint = await onFreshDatabase(serverUrl, (url) => timeCli(['migrate', 'lint', '--all', '--dir', dir, '--url', url], [0, 1]));
-  const upOff = await onFreshDatabase(serverUrl, (url) => timeCli(['migrate', 'up', '--config', configs.off, '--url', url]));
-  const upWarn = await onFreshDatabase(serverUrl, (url) => timeCli(['migrate', 'up', '--config', configs.warn, '--url', url]));
-  return { lint, dryRun, upWarn, upOff };
+  const [first, second] = offFirst ? [configs.off, configs.warn] : [configs.warn, configs.off];
+  const firstMs = await timeUp(serverUrl, first);
+  const secondMs = await timeUp(serverUrl, second);
+  return offFirst ? { lint, dryRun, upOff: firstMs, upWarn: secondMs } : { lint, dryRun, upWarn: firstMs, upOff: secondMs };
 }
 
 /** updown.config.ts files naming the workload folder, one per lint mode. */
@@ -84,7 +100,7 @@ export async function lintLines(dir: string, serverUrl: string, options: { runs?
     // Warm-up (not counted): the transpile cache for the workload and the engine.
     await lintRun(dir, serverUrl, configs);
     for (let r = 1; r <= (options.runs ?? 3); r++) {
-      const figures = await lintRun(dir, serverUrl, configs);
+      const figures = await lintRun(dir, serverUrl, configs, r % 2 === 1);
       runs.push(figures);
       options.log?.(`lint run ${r}: lint --all ${figures.lint.toFixed(0)} ms (dry run ${figures.dryRun.toFixed(0)}), up warn ${figures.upWarn.toFixed(0)} ms (off ${figures.upOff.toFixed(0)})`);
     }

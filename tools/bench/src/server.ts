@@ -25,7 +25,7 @@ export interface BenchServer {
   createBenchDatabase(name: string): Promise<void>;
   dropDatabase(name: string): Promise<void>;
   /**
-   * Flushes the server's dirty pages before a timed step (see "Noise" in the README), so no step
+   * Flushes the server's dirty pages before a timed step (README, "What it does", step 3), so no step
    * pays for a checkpoint that earlier steps' WAL made due. False when the role may not (it needs
    * superuser or pg_checkpoint): the bench then runs without.
    */

@@ -197,6 +197,8 @@ export async function main(argv: string[]): Promise<number> {
   const sessionSettings = Object.entries(BENCH_DATABASE_SETTINGS).map(([k, v]) => `${k}=${v}`).join(', ');
   console.log(`server: ${server.label}; PostgreSQL ${server.settings.server_version}, fsync ${server.settings.fsync}; every bench database: ${sessionSettings}`);
   console.log(`floor: ${psql ?? 'unavailable (no psql found): ratios are blank'}; ${os.cpus().length} CPUs; load average ${loadBefore}`);
+  const checkpoints = await server.checkpoint();
+  console.log(`CHECKPOINT before each timed up and down --all: ${checkpoints ? 'yes' : 'no (the role needs superuser or pg_checkpoint)'}`);
 
   const perN: PerN[] = [];
   let profiled: Profile | undefined;

@@ -1,3 +1,9 @@
+/**
+ * A transaction's life, in one place: the implicit transaction every query of a file joins (CLS),
+ * a file's own `sequelize.transaction()` as a savepoint of it, and begin → commit (the tracking
+ * row, the COMMIT and the next file's BEGIN in one round trip) or rollback. Sequelize's own
+ * commit is not used: on failure it prints a warning and destroys a healthy connection.
+ */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Sequelize, Transaction } from 'sequelize';
 import type { RowWrite } from './storage';

@@ -4,7 +4,7 @@
  * observed in place) against `up` with lint off (≤ 1.1×). Whole processes, each on a new empty
  * database made (not timed) before it; medians of the per-run ratios.
  *
- * Wiring (main.ts): after the N=300 runs, `lines.push(...(await lintLines(work.dir, server.urlFor('postgres'), { runs: options.runs })))`.
+ * Wiring (main.ts): after the N=300 runs, `lintLines(work.dir, server.urlFor('postgres'), () => server.checkpoint(), { runs })`.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -56,28 +56,24 @@ export interface LintFigures {
   upOff: number;
 }
 
-/** An untimed CHECKPOINT, as before the peers' steps (tool-run.ts); a role that may not runs without. */
-async function checkpoint(serverUrl: string): Promise<void> {
-  await admin(serverUrl, 'CHECKPOINT').catch((error: { code?: string }) => {
-    if (error.code !== '42501') throw error;
-  });
-}
+/** Flushes the server's dirty pages before a timed step: BenchServer.checkpoint. */
+type Checkpoint = () => Promise<unknown>;
 
 /** `up` of the workload on a new database with one of the two configs, after a checkpoint. */
-async function timeUp(serverUrl: string, config: string): Promise<number> {
+async function timeUp(serverUrl: string, checkpoint: Checkpoint, config: string): Promise<number> {
   return onFreshDatabase(serverUrl, async (url) => {
-    await checkpoint(serverUrl);
+    await checkpoint();
     return timeCli(['migrate', 'up', '--config', config, '--url', url]);
   });
 }
 
 /** One run of the four timings; `up` with lint off and in warn mode go in turn first, so drift on a shared machine hits both. */
-export async function lintRun(dir: string, serverUrl: string, configs: { warn: string; off: string }, offFirst = true): Promise<LintFigures> {
+export async function lintRun(dir: string, serverUrl: string, checkpoint: Checkpoint, configs: { warn: string; off: string }, offFirst = true): Promise<LintFigures> {
   const dryRun = await onFreshDatabase(serverUrl, (url) => timeCli(['migrate', 'up', '--dry-run', '--dir', dir, '--url', url]));
   const lint = await onFreshDatabase(serverUrl, (url) => timeCli(['migrate', 'lint', '--all', '--dir', dir, '--url', url], [0, 1]));
   const [first, second] = offFirst ? [configs.off, configs.warn] : [configs.warn, configs.off];
-  const firstMs = await timeUp(serverUrl, first);
-  const secondMs = await timeUp(serverUrl, second);
+  const firstMs = await timeUp(serverUrl, checkpoint, first);
+  const secondMs = await timeUp(serverUrl, checkpoint, second);
   return offFirst ? { lint, dryRun, upOff: firstMs, upWarn: secondMs } : { lint, dryRun, upWarn: firstMs, upOff: secondMs };
 }
 
@@ -93,14 +89,14 @@ function writeConfigs(dir: string): { warn: string; off: string; remove: () => v
 }
 
 /** The bench's lines for lint, with the issue's targets. */
-export async function lintLines(dir: string, serverUrl: string, options: { runs?: number; log?: (message: string) => void } = {}): Promise<Line[]> {
+export async function lintLines(dir: string, serverUrl: string, checkpoint: Checkpoint, options: { runs?: number; log?: (message: string) => void } = {}): Promise<Line[]> {
   const configs = writeConfigs(dir);
   const runs: LintFigures[] = [];
   try {
     // Warm-up (not counted): the transpile cache for the workload and the engine.
-    await lintRun(dir, serverUrl, configs);
+    await lintRun(dir, serverUrl, checkpoint, configs);
     for (let r = 1; r <= (options.runs ?? 3); r++) {
-      const figures = await lintRun(dir, serverUrl, configs, r % 2 === 1);
+      const figures = await lintRun(dir, serverUrl, checkpoint, configs, r % 2 === 1);
       runs.push(figures);
       options.log?.(`lint run ${r}: lint --all ${figures.lint.toFixed(0)} ms (dry run ${figures.dryRun.toFixed(0)}), up warn ${figures.upWarn.toFixed(0)} ms (off ${figures.upOff.toFixed(0)})`);
     }

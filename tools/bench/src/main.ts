@@ -209,7 +209,7 @@ export async function main(argv: string[]): Promise<number> {
     for (const n of [...options.ns].sort((a, b) => a - b)) {
       const { work, ...measured } = await measureN(server, tools, n, options, verify);
       perN.push(measured);
-      if (n === 300) lint = await lintLines(updownDir(work.root), server.urlFor('postgres'), { runs: options.runs, log: (line) => console.log(line) });
+      if (n === 300) lint = await lintLines(updownDir(work.root), server.urlFor('postgres'), () => server.checkpoint(), { runs: options.runs, log: (line) => console.log(line) });
       if (options.profile && !profiled) {
         await waitForQuiet(options.maxLoad);
         profiled = await profile(server, work, options.runs);

@@ -86,10 +86,18 @@ export function joinFileTransactions(sequelize: Sequelize): void {
   };
 }
 
+/** The pg client under a Sequelize transaction, as this file uses it. */
+interface PgClient {
+  query(sql: string, values?: unknown[]): Promise<unknown>;
+  uuid?: string;
+  /** pg's pipeline mode (recent 8.x): queries are written without waiting for the previous one's answer. */
+  pipeline?: boolean;
+}
+
 interface Internals {
   finished?: string;
   parent?: Transaction;
-  connection?: { query(sql: string): Promise<unknown>; uuid?: string };
+  connection?: PgClient;
   cleanup(): void;
   _clearCls(): void;
   savepoints: Transaction[];
@@ -98,6 +106,9 @@ interface Internals {
 }
 
 const internalsOf = (transaction: Transaction) => transaction as unknown as Internals;
+
+/** The pg client a transaction runs on, for a statement with nothing for Sequelize's query path to add. */
+export const connectionOf = (transaction: Transaction): PgClient | undefined => internalsOf(transaction).connection;
 const savepointName = (transaction: Transaction) => `"${internalsOf(transaction).name.replace(/"/g, '""')}"`;
 
 /** A file's transaction (or a savepoint of `within`), begun by Sequelize on a connection of its pool. */
@@ -117,13 +128,6 @@ export class RowNotWritten extends Error {
   constructor(cause: unknown) {
     super((cause as Error)?.message ?? String(cause), { cause });
   }
-}
-
-interface PgClient {
-  query(sql: string, values?: unknown[]): Promise<unknown>;
-  uuid?: string;
-  /** pg's pipeline mode (recent 8.x): queries are written without waiting for the previous one's answer. */
-  pipeline?: boolean;
 }
 
 interface Sent {
@@ -171,7 +175,7 @@ async function send(connection: PgClient, along: RowWrite | undefined, ending: s
 export async function commitQuietly(sequelize: Sequelize, transaction: Transaction, { along, beginNext = false }: CommitOptions = {}): Promise<Transaction | undefined> {
   const internals = internalsOf(transaction);
   // Straight to the transaction's connection: nothing for Sequelize's query path to add.
-  const connection = internals.connection as PgClient;
+  const connection = internals.connection!;
   const next = beginNext ? unbegun(sequelize, transaction) : undefined;
   if (internals.parent) {
     const { alongError, endingError } = await send(connection, along, `RELEASE SAVEPOINT ${savepointName(transaction)}${next ? `; SAVEPOINT ${savepointName(next)}` : ''}`);

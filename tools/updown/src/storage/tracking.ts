@@ -10,6 +10,7 @@ import type { QueryTypes, Sequelize, Transaction } from 'sequelize';
 const SELECT = 'SELECT' as unknown as QueryTypes.SELECT;
 import type { AppliedEntry, MigrationFile } from '../plan';
 import { qualify, quoteIdent } from '../quote';
+import { connectionOf } from '../transaction';
 
 /** Like Rails' ar_internal_metadata: the environment the schema belongs to, written once. */
 export const METADATA_TABLE = 'updown_metadata';
@@ -40,11 +41,6 @@ const isUndefinedTable = (error: unknown) => {
   const e = error as { original?: { code?: string }; code?: string };
   return (e.original?.code ?? e.code) === UNDEFINED_TABLE;
 };
-
-/** The pg client under a Sequelize transaction. */
-interface RawConnection {
-  query(sql: string, values?: unknown[]): Promise<unknown>;
-}
 
 export abstract class Tracking {
   protected readonly files = new Map<string, MigrationFile>();
@@ -79,6 +75,7 @@ export abstract class Tracking {
     const statement = this.forgetStatement(name);
     if (statement) await this.write(statement.sql, statement.bind, transaction);
   }
+
   /** Brings rows written by another tool or an older updown up to date; returns what it did, for the log. */
   abstract adopt(applied: AppliedEntry[]): Promise<string[]>;
 
@@ -97,7 +94,7 @@ export abstract class Tracking {
    * building) to do, and that path cost more than the statement itself.
    */
   protected async write(sql: string, bind: unknown[], transaction: Transaction | null): Promise<void> {
-    const connection = (transaction as unknown as { connection?: RawConnection } | null)?.connection;
+    const connection = transaction ? connectionOf(transaction) : undefined;
     if (connection) await connection.query(sql, bind);
     else await this.sequelize.query(sql, { bind, transaction });
   }

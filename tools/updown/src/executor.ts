@@ -4,6 +4,11 @@
  * or rollback → `failed` mark → lock-timeout retry. The tracking row is written here, inside the
  * file's transaction (as MikroORM does on top of Umzug), so Umzug only sequences the files and its
  * storage records nothing itself.
+ *
+ * While the server flushes a file's COMMIT, the next file's JavaScript already runs (Umzug's
+ * step, the migration's code, Sequelize building its SQL); its statements wait for that COMMIT
+ * (watch.ts's gate) and are never sent when it fails. A file is reported done once its COMMIT
+ * has landed, and a failed COMMIT is reported as that file's failure, before anything after it.
  */
 import type { Sequelize, Transaction } from 'sequelize';
 import { parseDuration } from './duration';
@@ -11,7 +16,7 @@ import { InterruptedError, MigrationFailedError, NeedsOwnTransactionError, pgDet
 import type { FormatPolicy } from './format';
 import { sameName, type MigrationFile } from './plan';
 import { isUndefinedTable, type RowWrite, type Tracking } from './storage';
-import { begin, commitQuietly, discardBegun, isScopedTo, rollback, RowNotWritten, withImplicitTransaction } from './transaction';
+import { begin, discardBegun, isScopedTo, rollback, RowNotWritten, sendCommit, withImplicitTransaction } from './transaction';
 import type { Direction, Logger, MigrationContext, MigrationModule } from './types';
 import { drain, leftBehind, newWatch, runWatched, watchQueries, type StatementObserver } from './watch';
 
@@ -45,8 +50,30 @@ export interface FileJob {
   statements?: string[];
   /** Lint: called around each statement the file sends (see watch.ts). */
   observe?: StatementObserver;
-  /** The next file of the run runs in a transaction too: its COMMIT begins that one (see commitQuietly). */
+  /**
+   * The next file of the run runs in a transaction too: this file's COMMIT begins that one (see
+   * sendCommit), and `execute` returns while it is on its way (the next `execute` or `settle` learns how it ended).
+   */
   chain?: boolean;
+  /** Called once the file is done: its COMMIT has landed (or, outside a transaction, its row is written). */
+  onCommitted?: () => void;
+}
+
+/** A file's COMMIT on its way, and the transaction it begins for the next file. */
+interface Landing {
+  job: FileJob;
+  next: Transaction;
+  /** The next file runs in `next` (and rolls it back if it fails): it is not handed out again. */
+  taken: boolean;
+  /** Rejects with the file's Failure. */
+  committed: Promise<void>;
+}
+
+/** A statement of a file whose previous file's COMMIT failed: never sent. */
+class PreviousNotCommitted extends Error {
+  constructor(previous: string) {
+    super(`not sent: the COMMIT of ${previous}, before this file, failed`);
+  }
 }
 
 /** A down (or up) that dropped updown's own tracking table: its row cannot be written. */
@@ -87,7 +114,9 @@ function hintFor(cause: unknown, direction: Direction): string | undefined {
 }
 
 export class Executor {
-  /** The transaction the last commit began for the next file (`chain`), until that file takes it. */
+  /** The last file's COMMIT, on its way while the next file starts (`chain`); cleared once known to have landed. */
+  private landing: Landing | undefined;
+  /** The transaction a landed COMMIT began for the next file, until that file takes it. */
   private begun: Transaction | undefined;
 
   constructor(private readonly options: ExecutorOptions) {}
@@ -100,21 +129,42 @@ export class Executor {
 
   /** Ends a transaction begun for a file that did not come; the run's end calls it. */
   async release(): Promise<void> {
+    const landing = this.landing;
+    this.landing = undefined;
+    if (landing && !landing.taken) this.begun = await landing.committed.then(() => landing.next, () => undefined);
     const begun = this.begun;
     this.begun = undefined;
     if (begun) await discardBegun(begun);
   }
 
-  /** Runs one file to its end; throws MigrationFailedError (or InterruptedError) saying what it left behind. */
-  async execute(job: FileJob): Promise<void> {
+  /** Waits for the last file's COMMIT if it is still on its way: throws that file's failure (after its retries). */
+  async settle(): Promise<void> {
+    await this.settlePrevious();
+  }
+
+  /** Calls `fn` once the file before has landed (at once if none is on its way); never, when it failed. */
+  afterPrevious(fn: () => void): void {
+    if (this.landing) void this.landing.committed.then(fn, () => undefined);
+    else fn();
+  }
+
+  /**
+   * Runs one file to its end, or with `job.chain` until its COMMIT is on its way; throws
+   * MigrationFailedError (or InterruptedError) saying what it left behind. A COMMIT that failed
+   * while the next file ran comes back here as `landedFailure`, handled as any other failure.
+   */
+  async execute(job: FileJob, landedFailure?: Failure): Promise<void> {
     const { policy, logger, lockRetries, signal } = this.options;
     const { file } = job;
     let outside = !this.runsInside(file, job.module);
     if (outside && job.within) throw new NeedsOwnTransactionError(file.name, file.path, 'runs outside a transaction');
-    for (let attempt = 1, delay = 500; ; ) {
+    for (let attempt = 1, delay = 500, landed = landedFailure; ; landed = undefined) {
       try {
+        if (landed) throw landed;
         return outside ? await this.runOutside(job) : await this.runInside(job);
       } catch (error) {
+        // The file before comes first: its COMMIT may have failed while this one waited to send.
+        if (await this.settlePrevious()) continue;
         const failure = error instanceof Failure ? error : new Failure(error, { kind: 'rolled-back' });
         const code = pgDetails(failure.cause).code;
         if (signal?.aborted) throw this.interrupted(job, signal, outside);
@@ -146,39 +196,99 @@ export class Executor {
     }
   }
 
+  /**
+   * The previous file's COMMIT, if it was still on its way: true when it had failed and that file
+   * then ran again and committed (the caller starts over); throws that file's failure otherwise.
+   */
+  private async settlePrevious(): Promise<boolean> {
+    const landing = this.landing;
+    if (!landing) return false;
+    this.landing = undefined;
+    const failure = await landing.committed.then(
+      () => undefined,
+      (error: Failure) => error,
+    );
+    if (!failure) {
+      if (!landing.taken) this.begun = landing.next;
+      return false;
+    }
+    // A reporter that threw is not the file's failure: its COMMIT landed.
+    if (!(failure instanceof Failure)) throw failure;
+    await this.execute(landing.job, failure);
+    return true;
+  }
+
   /** In a transaction of its own (or a savepoint of `within`), committed with its tracking row. */
   private async runInside(job: FileJob): Promise<void> {
     const { sequelize } = this.options;
-    const transaction = (await this.takeBegun(job.within)) ?? (await begin(sequelize, job.within));
-    let committing = false;
+    const { transaction: taken, gate } = await this.takeBegun(job.within);
+    const transaction = taken ?? (await begin(sequelize, job.within));
     const overrides = overridesFor(job.module);
     try {
+      if (Object.keys(overrides).length > 0) await gate;
       await this.applySettings(transaction, overrides);
-      await this.call(job, this.options.context(sequelize, transaction), transaction);
+      await this.call(job, this.options.context(sequelize, transaction), transaction, gate);
       // A local setting outlives a savepoint: the files after this one get the run's defaults back.
       if (job.within && Object.keys(overrides).length > 0) await this.restoreSettings(transaction, overrides);
-      committing = true;
-      // The tracking row rides in the COMMIT's round trip, and so does the next file's BEGIN.
-      this.begun = await commitQuietly(sequelize, transaction, { along: this.rowOf(job), beginNext: job.chain === true });
+      // Nothing of this file commits before the file before it has.
+      await gate;
+      this.landing = undefined;
     } catch (error) {
-      const rowFailed = error instanceof RowNotWritten;
-      // A failed COMMIT has already ended the transaction: PostgreSQL rolled it back.
-      if (!committing || rowFailed) await rollback(transaction).catch(() => undefined);
-      throw new Failure(rowFailed ? this.trackingFailure(job, error.cause) : error, { kind: 'rolled-back', atCommit: committing && !rowFailed && !job.within });
+      // Once the previous COMMIT has landed, this transaction has either begun (and is rolled back) or never will.
+      await gate?.catch(() => undefined);
+      await rollback(transaction).catch(() => undefined);
+      throw new Failure(error, { kind: 'rolled-back' });
     }
+    // The tracking row rides in the COMMIT's round trip, and so does the next file's BEGIN.
+    const { next, landed } = sendCommit(sequelize, transaction, { along: this.rowOf(job), beginNext: job.chain === true });
+    const committed = this.committed(job, transaction, landed);
+    if (!next) return committed;
+    committed.catch(() => undefined); // the next execute (or settle) reports it
+    this.landing = { job, next, committed, taken: false };
   }
 
-  /** The transaction the previous file's commit began, when it is of the kind this file needs. */
-  private async takeBegun(within: Transaction | undefined): Promise<Transaction | undefined> {
-    const begun = this.begun;
-    if (!begun || !isScopedTo(begun, within)) return void (await this.release());
-    this.begun = undefined;
-    return begun;
+  /** A COMMIT's outcome: the file reported done, or its Failure (a failed row rolled back first). */
+  private committed(job: FileJob, transaction: Transaction, landed: Promise<unknown>): Promise<void> {
+    return landed.then(
+      () => job.onCommitted?.(),
+      async (error: unknown) => {
+        const rowFailed = error instanceof RowNotWritten;
+        // A failed COMMIT has already ended the transaction: PostgreSQL rolled it back.
+        if (rowFailed) await rollback(transaction).catch(() => undefined);
+        throw new Failure(rowFailed ? this.trackingFailure(job, error.cause) : error, { kind: 'rolled-back', atCommit: !rowFailed && !job.within });
+      },
+    );
+  }
+
+  /**
+   * The transaction the previous file's commit began, when it is of the kind this file needs, and
+   * the gate this file's statements wait at while that COMMIT is on its way.
+   */
+  private async takeBegun(within: Transaction | undefined): Promise<{ transaction?: Transaction; gate?: Promise<void> }> {
+    const landing = this.landing;
+    if (landing && !landing.taken && isScopedTo(landing.next, within)) {
+      landing.taken = true;
+      const previous = landing.job.file.name;
+      const gate = landing.committed.catch(() => {
+        throw new PreviousNotCommitted(previous);
+      });
+      gate.catch(() => undefined); // seen by settlePrevious, with the previous file's own failure
+      return { transaction: landing.next, gate };
+    }
+    const begun = landing ? undefined : this.begun;
+    if (begun && isScopedTo(begun, within)) {
+      this.begun = undefined;
+      return { transaction: begun };
+    }
+    await this.settlePrevious();
+    await this.release();
+    return {};
   }
 
   /** On a connection of its own with no transaction; a failure leaves the `failed` mark, or says it could not. */
   private async runOutside(job: FileJob): Promise<void> {
     const { connectDedicated, signal, tracking } = this.options;
+    await this.settlePrevious();
     await this.release();
     const dedicated = connectDedicated(overridesFor(job.module));
     watchQueries(dedicated, signal);
@@ -192,12 +302,13 @@ export class Executor {
     } finally {
       await dedicated.close().catch(() => undefined);
     }
+    job.onCommitted?.();
   }
 
   /** Calls up/down with `transaction` as the implicit one; settles what it left running. */
-  private async call(job: FileJob, context: MigrationContext, transaction: Transaction | null): Promise<void> {
+  private async call(job: FileJob, context: MigrationContext, transaction: Transaction | null, gate?: Promise<void>): Promise<void> {
     const { file, module, direction } = job;
-    const watch = newWatch(file.path, job.statements, job.observe);
+    const watch = newWatch(file.path, job.statements, job.observe, gate);
     const work = withImplicitTransaction(transaction, () => runWatched(watch, () => module[direction]!({ name: file.name, path: file.path, context })));
     await untilAborted(work, this.options.signal);
     if (!(await leftBehind(watch))) return;

@@ -105,12 +105,13 @@ export class Stream {
     await this.ready();
     const execute = (file: MigrationFile, index: number) => async () => {
       const started = Date.now();
-      this.options.onStarted?.({ name: file.name, direction, stream: this.options.kind, index: index + 1, total: planned.length });
+      // Reported in order: this file starts once the one before it has landed (its COMMIT may still be on its way).
+      this.executor.afterPrevious(() => this.options.onStarted?.({ name: file.name, direction, stream: this.options.kind, index: index + 1, total: planned.length }));
       const module = modules.get(file.name)!;
       const next = planned[index + 1];
       const chain = next !== undefined && this.executor.runsInside(next, modules.get(next.name)!);
-      await this.executor.execute({ file, module, direction, within, observe: this.options.observe?.(file, module, direction), chain });
-      onExecuted({ name: file.name, direction, durationMs: Date.now() - started });
+      const onCommitted = () => onExecuted({ name: file.name, direction, durationMs: Date.now() - started });
+      await this.executor.execute({ file, module, direction, within, observe: this.options.observe?.(file, module, direction), chain, onCommitted });
     };
     const { Umzug: Engine, RerunBehavior } = loadUmzug();
     const umzug = new Engine<MigrationContext>({
@@ -124,6 +125,8 @@ export class Stream {
     try {
       const run = { migrations: planned.map((file) => file.name), rerun: RerunBehavior.ALLOW };
       await (direction === 'up' ? umzug.up(run) : umzug.down(run));
+      // The last file's COMMIT is always awaited; this only guards a run that ended between files.
+      await this.executor.settle();
     } catch (error) {
       // Umzug wraps what the executor threw in its MigrationError.
       throw (error as { cause?: unknown }).cause ?? error;

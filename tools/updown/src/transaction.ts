@@ -82,9 +82,15 @@ export function joinFileTransactions(sequelize: Sequelize): void {
     const parent = implicitTransaction();
     const given = (options ?? {}) as { transaction?: Transaction | null };
     if (!parent || 'transaction' in given) return original(options, callback);
-    return original({ ...given, transaction: parent }, callback);
+    // A savepoint needs its parent's connection: the previous file's COMMIT may still be beginning it.
+    const begun = beginning.get(parent);
+    const join = () => original({ ...given, transaction: parent }, callback);
+    return begun ? begun.then(join) : join();
   };
 }
+
+/** Transactions a COMMIT on its way will begin (sendCommit): they have no connection until it lands. */
+const beginning = new WeakMap<Transaction, Promise<unknown>>();
 
 /** The pg client under a Sequelize transaction, as this file uses it. */
 interface PgClient {
@@ -162,6 +168,14 @@ async function send(connection: PgClient, along: RowWrite | undefined, ending: s
   }
 }
 
+/** A COMMIT on its way: the transaction it begins (with `beginNext`) and its outcome. */
+export interface SentCommit {
+  /** The next file's transaction; it exists on the server once `landed` resolves. */
+  next: Transaction | undefined;
+  /** Resolves with `next` once the COMMIT has landed; rejects as commitQuietly would throw. */
+  landed: Promise<Transaction | undefined>;
+}
+
 /**
  * Commits a transaction without Sequelize's own commit, which on failure prints a warning and
  * destroys the connection. A COMMIT that fails (a deferred constraint) has been rolled back by
@@ -172,21 +186,42 @@ async function send(connection: PgClient, along: RowWrite | undefined, ending: s
  * returned on the same connection; the commit itself is unchanged. When the COMMIT fails,
  * PostgreSQL skips the rest of its query string and nothing is begun.
  */
-export async function commitQuietly(sequelize: Sequelize, transaction: Transaction, { along, beginNext = false }: CommitOptions = {}): Promise<Transaction | undefined> {
+export async function commitQuietly(sequelize: Sequelize, transaction: Transaction, options: CommitOptions = {}): Promise<Transaction | undefined> {
+  return sendCommit(sequelize, transaction, options).landed;
+}
+
+/**
+ * commitQuietly without waiting: the next transaction's object is returned at once, so the next
+ * file's JavaScript can run while the server flushes this COMMIT. Nothing may be sent on `next`
+ * before `landed` resolves; when it rejects, `next` was never begun and is marked ended.
+ */
+export function sendCommit(sequelize: Sequelize, transaction: Transaction, { along, beginNext = false }: CommitOptions = {}): SentCommit {
+  const next = beginNext ? unbegun(sequelize, transaction) : undefined;
+  const landed = (internalsOf(transaction).parent ? releaseSavepoint : commitTransaction)(transaction, along, next);
+  landed.catch(() => {
+    if (next) internalsOf(next).finished = 'rollback';
+  });
+  if (next) beginning.set(next, landed);
+  return { next, landed };
+}
+
+async function releaseSavepoint(transaction: Transaction, along: RowWrite | undefined, next: Transaction | undefined): Promise<Transaction | undefined> {
+  const internals = internalsOf(transaction);
+  const connection = internals.connection!;
+  const { alongError, endingError } = await send(connection, along, `RELEASE SAVEPOINT ${savepointName(transaction)}${next ? `; SAVEPOINT ${savepointName(next)}` : ''}`);
+  if (alongError !== undefined || endingError !== undefined) {
+    if (next) internalsOf(internals.parent!).savepoints.pop();
+    // The savepoint is still there (its RELEASE failed in the aborted transaction): the caller rolls back to it.
+    throw alongError !== undefined ? new RowNotWritten(alongError) : endingError;
+  }
+  if (next) internalsOf(next).connection = connection;
+  return next;
+}
+
+async function commitTransaction(transaction: Transaction, along: RowWrite | undefined, next: Transaction | undefined): Promise<Transaction | undefined> {
   const internals = internalsOf(transaction);
   // Straight to the transaction's connection: nothing for Sequelize's query path to add.
   const connection = internals.connection!;
-  const next = beginNext ? unbegun(sequelize, transaction) : undefined;
-  if (internals.parent) {
-    const { alongError, endingError } = await send(connection, along, `RELEASE SAVEPOINT ${savepointName(transaction)}${next ? `; SAVEPOINT ${savepointName(next)}` : ''}`);
-    if (alongError !== undefined || endingError !== undefined) {
-      if (next) internalsOf(internals.parent).savepoints.pop();
-      // The savepoint is still there (its RELEASE failed in the aborted transaction): the caller rolls back to it.
-      throw alongError !== undefined ? new RowNotWritten(alongError) : endingError;
-    }
-    if (next) internalsOf(next).connection = connection;
-    return next;
-  }
   const { alongError, endingError, pipelined } = await send(connection, along, next ? 'COMMIT; START TRANSACTION' : 'COMMIT');
   // Sent one after the other, a failed row left the transaction open (and aborted): the caller rolls it back.
   if (alongError !== undefined && !pipelined) throw new RowNotWritten(alongError);

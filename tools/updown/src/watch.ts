@@ -18,6 +18,11 @@ export interface FileWatch {
   statements?: string[];
   /** When set (lint), called around each statement the file sends. */
   observe?: StatementObserver;
+  /**
+   * When set, the file's statements wait for it: the previous file's COMMIT, still on its way
+   * while this file's JavaScript runs. When it rejects, they reject with it and none is sent.
+   */
+  gate?: Promise<void>;
 }
 
 /** Runs SQL on the observed file's own connection (in its transaction, if any), unseen by the watch. */
@@ -33,8 +38,23 @@ export type ObserverQuery = <R = Record<string, unknown>>(sql: string, bind?: un
 export type StatementObserver = (sql: string, bind: unknown, query: ObserverQuery) => StatementAfter | Promise<StatementAfter> | undefined;
 export type StatementAfter = ((error?: unknown) => Promise<void>) | undefined;
 
-export function newWatch(file: string, statements?: string[], observe?: StatementObserver): FileWatch {
-  return { file, inFlight: new Set(), returned: false, startedAfterReturn: 0, sent: 0, statements, observe };
+export function newWatch(file: string, statements?: string[], observe?: StatementObserver, gate?: Promise<void>): FileWatch {
+  const watch: FileWatch = { file, inFlight: new Set(), returned: false, startedAfterReturn: 0, sent: 0, statements, observe, gate };
+  // Once open, the gate costs nothing more.
+  gate?.then(
+    () => (watch.gate = undefined),
+    () => undefined,
+  );
+  return watch;
+}
+
+type Query = (...args: unknown[]) => Promise<unknown>;
+
+/** `query` behind the watch's gate, if it has one (an observer's catalog reads wait too); an interrupt while it waits sends nothing. */
+function gated(watch: FileWatch, query: Query, signal: AbortSignal | undefined): Query {
+  const gate = watch.gate;
+  if (!gate) return query;
+  return (...args) => gate.then(() => (signal?.aborted ? Promise.reject(new InterruptedError(signal.reason)) : query(...args)));
 }
 
 /** An observer never changes a statement's outcome: what it fails to read, it does without. */
@@ -53,7 +73,7 @@ function settled(running: Promise<unknown>, after: StatementAfter): Promise<unkn
 }
 
 /** The statement with the observer around it. */
-function observed(observe: StatementObserver, query: (...args: unknown[]) => Promise<unknown>, args: unknown[]): Promise<unknown> {
+function observed(observe: StatementObserver, query: Query, args: unknown[]): Promise<unknown> {
   const sql = typeof args[0] === 'string' ? args[0] : String((args[0] as { query?: string })?.query ?? args[0]);
   const bind = (args[1] as { bind?: unknown } | undefined)?.bind;
   const read: ObserverQuery = (text, values) => query(text, { bind: values, type: 'SELECT', logging: false }) as never;
@@ -80,7 +100,7 @@ export function watchQueries(sequelize: Sequelize, signal?: AbortSignal): void {
   const marked = sequelize as Sequelize & { updownWatched?: boolean };
   if (marked.updownWatched) return;
   marked.updownWatched = true;
-  const query = sequelize.query.bind(sequelize) as (...args: unknown[]) => Promise<unknown>;
+  const query = sequelize.query.bind(sequelize) as Query;
   (sequelize as unknown as { query: (...args: unknown[]) => Promise<unknown> }).query = (...args: unknown[]) => {
     const watch = current.getStore();
     if (!watch) return query(...args);
@@ -88,7 +108,8 @@ export function watchQueries(sequelize: Sequelize, signal?: AbortSignal): void {
     if (watch.returned) watch.startedAfterReturn += 1;
     watch.sent += 1;
     watch.statements?.push(statementText(args[0], args[1]));
-    const running = watch.observe ? observed(watch.observe, query, args) : query(...args);
+    const send = gated(watch, query, signal);
+    const running = watch.observe ? observed(watch.observe, send, args) : send(...args);
     watch.inFlight.add(running);
     running.then(
       () => watch.inFlight.delete(running),

@@ -98,6 +98,8 @@ interface PgClient {
   uuid?: string;
   /** pg's pipeline mode (recent 8.x): queries are written without waiting for the previous one's answer. */
   pipeline?: boolean;
+  /** pg's wire connection and its socket. */
+  connection?: { stream?: { cork(): void; uncork(): void } };
 }
 
 interface Internals {
@@ -161,7 +163,16 @@ async function send(connection: PgClient, along: RowWrite | undefined, ending: s
   }
   connection.pipeline = true;
   try {
-    const [row, end] = await Promise.allSettled([connection.query(along.sql, along.bind), connection.query(ending)]);
+    // One write for both (pg writes each query as it is queued): a syscall less per file.
+    const stream = connection.connection?.stream;
+    stream?.cork();
+    let sent: [Promise<unknown>, Promise<unknown>];
+    try {
+      sent = [connection.query(along.sql, along.bind), connection.query(ending)];
+    } finally {
+      stream?.uncork();
+    }
+    const [row, end] = await Promise.allSettled(sent);
     return { ...(row.status === 'rejected' ? { alongError: row.reason } : {}), ...(end.status === 'rejected' ? { endingError: end.reason } : {}), pipelined: true };
   } finally {
     connection.pipeline = false;

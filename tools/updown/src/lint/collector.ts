@@ -50,6 +50,7 @@ export class Collector {
 
   /** The findings of one file so far, acknowledged where the file (or the config) says so. */
   findingsOf(name: string, sizes?: Map<string, TableSize>): LintFinding[] {
+    this.settings.later?.run();
     const observer = this.observers.get(name);
     if (!observer) return [];
     const allowed = this.allowed.get(name) ?? new Map<string, string>();

@@ -11,6 +11,7 @@ import type { StreamHistory } from '../reader';
 import { withSession } from '../session';
 import type { LintMode, RunOptions, UpOptions } from '../types';
 import { Collector } from './collector';
+import { LaterChecks } from './observer';
 import { loadParser } from './parse';
 import { findingLines } from './report';
 import { lint } from './runner';
@@ -98,7 +99,7 @@ export async function lintForUp(options: RunOptions & UpOptions, recorded?: Stre
     options.lintMemo.observed.add(key);
   }
   await loadParser();
-  const collector = new Collector({ runLockTimeoutMs: options.timeouts.lockMs, runCreated: new Set() }, options.layout, options.lint);
+  const collector = new Collector({ runLockTimeoutMs: options.timeouts.lockMs, runCreated: new Set(), later: new LaterChecks() }, options.layout, options.lint);
   return {
     options: { ...options, observe: collector.observe },
     afterFile: (name) => {

@@ -4,11 +4,11 @@
  * the scratch database by `migrate lint`, and in place by `migrate up` in warn mode.
  */
 import { pgDetails } from '../errors';
-import type { StatementObserver } from '../watch';
+import type { StatementAfter, StatementObserver } from '../watch';
 import { compare, emptyLike, readSnapshot, type ObservedLock, type Snapshot, type StatementEvidence } from './evidence';
 import { expectedLock } from './locks';
 import { parseStatements, positionIn, type ParsedStatement } from './parse';
-import { namedRelations, prefilter, probeScope } from './plan';
+import { namedRelations, onlyTableOf, prefilter, probeScope } from './plan';
 import { RULES } from './rules';
 import type { Hit, Rule, RuleContext } from './rules/types';
 import type { LintFinding } from './types';
@@ -24,6 +24,38 @@ export interface ObserverSettings {
    * lints a whole history, whose files ran in many runs).
    */
   runCreated?: Set<string>;
+  /** `up` in warn mode: checks that need no evidence run here, while the run waits for the server. */
+  later?: LaterChecks;
+}
+
+/**
+ * Rule checks taken off a statement's path: queued when it settles, and run while the server works
+ * on what the run sends next. In order: anything that checks a statement itself, or reads what an
+ * observer found, runs the queue first.
+ */
+export class LaterChecks {
+  private readonly queue: (() => void)[] = [];
+  private scheduled = false;
+
+  add(check: () => void): void {
+    this.queue.push(check);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    // Two turns of the event loop: in the first, the migration sends its next statement, or the
+    // executor its COMMIT (after watch.ts's one-turn settle); these checks then overlap it.
+    setImmediate(() => setImmediate(() => this.run()));
+  }
+
+  run(): void {
+    this.scheduled = false;
+    for (let check = this.queue.shift(); check; check = this.queue.shift()) {
+      try {
+        check();
+      } catch {
+        // As a check after a statement (watch.ts): an observer never changes the run's outcome.
+      }
+    }
+  }
 }
 
 /** The last part of a qualified name: tables are compared by name within the run's schema. */
@@ -78,11 +110,16 @@ export class FileObserver {
     const quick = prefilter(sql);
     if (quick && 'skip' in quick) return undefined;
     if (quick) return async (error?: unknown) => void (error === undefined && this.create(quick.created));
+    const later = this.checkLater(sql);
+    if (later) return later;
+    // The statements queued before this one are checked before it.
+    this.settings.later?.run();
     const parsed = parseStatements(sql);
     if (!parsed || parsed.length === 0) return undefined;
     const scope = this.onlyNew(parsed) ? undefined : probeScope(parsed);
     if (scope) this.observed += 1;
     const after = (before: Snapshot | undefined) => async (error?: unknown) => {
+      this.settings.later?.run();
       if (error !== undefined) return this.failed(parsed, error, before ? compare(before, before) : undefined);
       let evidence: StatementEvidence | undefined;
       if (scope) {
@@ -93,7 +130,7 @@ export class FileObserver {
         // Outside a transaction every statement commits and releases its locks.
         else this.held = this.outside ? new Map() : seen.locks;
       }
-      for (const statement of parsed) this.check(statement, evidence);
+      this.checkAll(parsed, evidence);
     };
     // Read first only what a statement can change (relfilenodes); the rest is read after it.
     if (!scope || scope.afterOnly || scope.settingsOnly) return after(undefined);
@@ -104,6 +141,31 @@ export class FileObserver {
   };
 
   /**
+   * A column or index added to a table this run made: no evidence is read for it (onlyNew), so it is
+   * parsed and checked once it has been sent, off the run's path. A failure is explained at once.
+   */
+  private checkLater(sql: string): StatementAfter | undefined {
+    const { later } = this.settings;
+    const table = later && onlyTableOf(sql);
+    if (!table || !this.isNew(table)) return undefined;
+    return async (error?: unknown) => {
+      if (error === undefined) return later.add(() => this.checkAll(parseStatements(sql) ?? [], undefined));
+      later.run();
+      const parsed = parseStatements(sql);
+      if (parsed?.length) this.failed(parsed, error, undefined);
+    };
+  }
+
+  private checkAll(parsed: ParsedStatement[], evidence: StatementEvidence | undefined): void {
+    for (const statement of parsed) this.check(statement, evidence);
+  }
+
+  private isNew(name: string): boolean {
+    const key = base(name);
+    return this.created.has(key) || this.settings.runCreated?.has(key) === true;
+  }
+
+  /**
    * Every relation the statements name was made by this file (or, in `up`, by this run): no rule
    * about an existing table can fire, so there is no evidence worth reading (most of what warn mode
    * cost in a run that builds its tables).
@@ -111,10 +173,7 @@ export class FileObserver {
   private onlyNew(parsed: ParsedStatement[]): boolean {
     const named = parsed.map((statement) => (statement.kind === 'DoStmt' || statement.kind === 'SelectStmt' ? undefined : namedRelations(statement)));
     if (named.some((names) => names === undefined || names.length === 0)) return false;
-    return named.flat().every((name) => {
-      const key = base(name!);
-      return this.created.has(key) || this.settings.runCreated?.has(key) === true;
-    });
+    return named.flat().every((name) => this.isNew(name!));
   }
 
   private create(name: string): void {

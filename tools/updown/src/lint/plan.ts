@@ -101,3 +101,23 @@ export function prefilter(sql: string): { skip: true } | { created: string } | u
   if (plain && !/\bjson\b|\breferences\b|;\s*\S/i.test(sql)) return { created: plain[1] ?? plain[2].toLowerCase() };
   return undefined;
 }
+
+const NAME = String.raw`(?:"(?:[^"]|"")+"|\w+)`;
+/** `ALTER TABLE t ADD COLUMN …` and `CREATE [UNIQUE] INDEX i ON t (…)`, the shapes Sequelize's addColumn and addIndex send. */
+const ON_ONE_TABLE = [
+  new RegExp(String.raw`^\s*ALTER\s+TABLE\s+(?:ONLY\s+)?(?:${NAME}\.)?(${NAME})\s+ADD\s+COLUMN\s`, 'i'),
+  new RegExp(String.raw`^\s*CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:IF\s+NOT\s+EXISTS\s+)?${NAME}\s+ON\s+(?:ONLY\s+)?(?:${NAME}\.)?(${NAME})\s*(?:USING\s+\w+\s*)?\(`, 'i'),
+];
+
+/**
+ * The one table such a statement names, read without parsing it (as PostgreSQL folds the name), or
+ * undefined when it may name another: a foreign key, a subquery, a second statement.
+ */
+export function onlyTableOf(sql: string): string | undefined {
+  if (/\breferences\b|\bselect\b|;\s*\S/i.test(sql)) return undefined;
+  for (const shape of ON_ONE_TABLE) {
+    const name = shape.exec(sql)?.[1];
+    if (name) return name.startsWith('"') ? name.slice(1, -1).replace(/""/g, '"') : name.toLowerCase();
+  }
+  return undefined;
+}

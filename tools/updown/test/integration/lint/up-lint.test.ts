@@ -106,3 +106,19 @@ test("lint.mode 'off': no warning; lint.mode 'error' outside production: refused
   expect(quiet.stderr).not.toContain('index-not-concurrent');
   expect(await indexExists()).toBe(true);
 });
+
+test('in place, a json column added to a table this run made is checked once sent: each warning after its file, in order', async () => {
+  write([
+    { name: 'createEvents', sql: ['CREATE TABLE events (id bigint PRIMARY KEY)'] },
+    { name: 'addEventsPayload', sql: ['ALTER TABLE events ADD COLUMN payload json'] },
+    { name: 'addEventsMeta', sql: ['ALTER TABLE events ADD COLUMN meta json', 'CREATE INDEX events_id_idx ON events (id)'] },
+  ]);
+  const { code, stderr } = await runCli(upArgs());
+  expect(code).toBe(0);
+  const warnings = stderr.split('\n').filter((line) => line.startsWith('warning: json-column'));
+  expect(warnings).toEqual([
+    expect.stringContaining('20240101010002-addEventsPayload: events.payload is json: use jsonb'),
+    expect.stringContaining('20240101010003-addEventsMeta: events.meta is json: use jsonb'),
+  ]);
+  expect(stderr).not.toContain('index-not-concurrent');
+});

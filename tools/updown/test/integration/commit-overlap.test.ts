@@ -28,6 +28,19 @@ afterAll(async () => {
 
 const upArgs = (scenario: string, ...flags: string[]) => ['migrate', 'up', '--url', url, '--dir', fixtureDir(scenario), ...flags];
 
+/** Another session holding the lock `lockSql` takes, in an open transaction, while `during` runs. */
+async function whileHeld(lockSql: string, during: (held: Client) => Promise<void>): Promise<void> {
+  const held = new Client({ connectionString: url, application_name: 'commit-overlap blocker' });
+  await held.connect();
+  try {
+    await held.query('BEGIN');
+    await held.query(lockSql);
+    await during(held);
+  } finally {
+    await held.end();
+  }
+}
+
 it("runs the next file's JavaScript while the COMMIT before it is on its way, and sends its statement after", async () => {
   const startedAtFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'updown-overlap-')), 'started-at');
   const result = await runCli(upArgs('commit-overlap'), { env: { UPDOWN_TEST_STARTED_AT_FILE: startedAtFile } });
@@ -75,11 +88,7 @@ describe('a lock timeout at COMMIT (a deferred foreign key waiting for a row loc
   });
 
   it('is retried for that file while the next one waits; both then apply, in order', async () => {
-    const held = new Client({ connectionString: url });
-    await held.connect();
-    try {
-      await held.query('BEGIN');
-      await held.query('SELECT * FROM accounts WHERE id = 1 FOR UPDATE');
+    await whileHeld('SELECT * FROM accounts WHERE id = 1 FOR UPDATE', async (held) => {
       const run = startCli(upArgs('commit-lock-timeout-retried', '--ddl-lock-timeout', '300ms', '--lock-retries', '2'));
       await waitUntil('the first attempt to time out at COMMIT', () => run.output.stderr.includes('attempt 1 of 3'), 20_000);
       await held.query('COMMIT');
@@ -88,9 +97,7 @@ describe('a lock timeout at COMMIT (a deferred foreign key waiting for a row loc
       expect(stderr).toContain('20241101000000-addTransfer: could not get a lock in time (55P03), attempt 1 of 3');
       expect(stderr).not.toContain('createAfterTransfer');
       expect(stdout.indexOf('20241101000000-addTransfer')).toBeLessThan(stdout.indexOf('20241102000000-createAfterTransfer'));
-    } finally {
-      await held.end();
-    }
+    });
     expect(await appliedNames(url)).toEqual(['20241101000000-addTransfer', '20241102000000-createAfterTransfer']);
     // The timed-out attempt was rolled back: one row, from the retry.
     expect(await query(url, 'SELECT account_id FROM transfers')).toEqual([{ account_id: 1 }]);
@@ -99,18 +106,12 @@ describe('a lock timeout at COMMIT (a deferred foreign key waiting for a row loc
   });
 
   it('with no retries left, fails that file and sends nothing of the next', async () => {
-    const held = new Client({ connectionString: url });
-    await held.connect();
-    try {
-      await held.query('BEGIN');
-      await held.query('SELECT * FROM accounts WHERE id = 1 FOR UPDATE');
+    await whileHeld('SELECT * FROM accounts WHERE id = 1 FOR UPDATE', async () => {
       const result = await runCli(upArgs('commit-lock-timeout-retried', '--ddl-lock-timeout', '300ms', '--lock-retries', '0'));
       expect(result.code).toBe(1);
       expect(result.stderr).toContain('20241101000000-addTransfer.ts failed (up) [55P03]');
       expect(result.stderr).not.toContain('createAfterTransfer');
-    } finally {
-      await held.end();
-    }
+    });
     expect(await appliedNames(url)).toEqual([]);
     expect(await query(url, 'SELECT * FROM transfers')).toEqual([]);
     expect(await tableExists(url, 'after_transfer')).toBe(false);
@@ -122,11 +123,7 @@ it.each([
   ['--single-transaction', ['--single-transaction']],
 ])('retries a lock timeout in the file after a chained COMMIT in a transaction of its own (%s)', async (_mode, flags) => {
   await query(url, 'CREATE TABLE held_rows (id integer)');
-  const held = new Client({ connectionString: url });
-  await held.connect();
-  try {
-    await held.query('BEGIN');
-    await held.query('LOCK TABLE held_rows IN ACCESS EXCLUSIVE MODE');
+  await whileHeld('LOCK TABLE held_rows IN ACCESS EXCLUSIVE MODE', async (held) => {
     const run = startCli(upArgs('second-file-blocked', '--ddl-lock-timeout', '300ms', '--lock-retries', '3', ...flags));
     await waitUntil('the first attempt to time out', () => run.output.stderr.includes('attempt 1 of 4'), 20_000);
     // While it waits to retry, the attempt that timed out has left nothing behind.
@@ -135,9 +132,7 @@ it.each([
     const { code, stderr } = await run.exited;
     expect(stderr).toContain('20241111000000-alterHeldRows: could not get a lock in time (55P03), attempt 1 of 4');
     expect(code).toBe(0);
-  } finally {
-    await held.end();
-  }
+  });
   expect(await appliedNames(url)).toEqual(['20241110000000-createFirstDone', '20241111000000-alterHeldRows']);
   // The retry ran in a transaction of its own, not on the connection of the attempt rolled back.
   expect(await query(url, 'SELECT in_transaction FROM before_the_wait')).toEqual([{ in_transaction: true }]);

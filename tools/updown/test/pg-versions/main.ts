@@ -22,11 +22,12 @@ const REPO_ROOT = path.resolve(UPDOWN_ROOT, '../..');
 const CACHE_ROOT = path.join(REPO_ROOT, '.updown', 'pg-versions');
 
 /**
- * The suites whose behaviour depends on the server: the engine (transactions, locks, errors), verify
- * (scratch databases, snapshots) and dump (verify-dump*, verify-backend: the catalog's deparsed
- * definitions, compared with committed files).
+ * The suites whose behaviour depends on the server: the engine (transactions, locks, errors), a
+ * file's COMMIT (commit-*: pipelined with its row, beginning the next file's transaction, overlapped
+ * with the next file), verify (scratch databases, snapshots) and dump (verify-dump*, verify-backend:
+ * the catalog's deparsed definitions, compared with committed files).
  */
-const SUITES = [/^engine-.*\.test\.ts$/, /^verify-.*\.test\.ts$/, /^executor\.test\.ts$/, /^schema-refresh\.test\.ts$/];
+const SUITES = [/^engine-.*\.test\.ts$/, /^commit-.*\.test\.ts$/, /^verify-.*\.test\.ts$/, /^executor\.test\.ts$/, /^schema-refresh\.test\.ts$/];
 
 export function suiteFiles(): string[] {
   const dir = path.join(UPDOWN_ROOT, 'test', 'integration');

@@ -76,6 +76,20 @@ class PreviousNotCommitted extends Error {
   }
 }
 
+/** The caller's onCommitted threw: not the file's failure (its COMMIT landed), so rethrown as it is. */
+class CallerError {
+  constructor(readonly error: unknown) {}
+}
+
+/** Tells the caller the file is done; what its callback throws passes the failure handling by. */
+function reportDone(job: FileJob): void {
+  try {
+    job.onCommitted?.();
+  } catch (error) {
+    throw new CallerError(error);
+  }
+}
+
 /** A down (or up) that dropped updown's own tracking table: its row cannot be written. */
 class TrackingTableDroppedError extends Error {}
 
@@ -163,6 +177,7 @@ export class Executor {
         if (landed) throw landed;
         return outside ? await this.runOutside(job) : await this.runInside(job);
       } catch (error) {
+        if (error instanceof CallerError) throw error.error;
         // The file before comes first: its COMMIT may have failed while this one waited to send.
         if (await this.settlePrevious()) continue;
         const failure = error instanceof Failure ? error : new Failure(error, { kind: 'rolled-back' });
@@ -213,6 +228,7 @@ export class Executor {
       return false;
     }
     // A reporter that threw is not the file's failure: its COMMIT landed.
+    if (failure instanceof CallerError) throw failure.error;
     if (!(failure instanceof Failure)) throw failure;
     await this.execute(landing.job, failure);
     return true;
@@ -250,7 +266,7 @@ export class Executor {
   /** A COMMIT's outcome: the file reported done, or its Failure (a failed row rolled back first). */
   private committed(job: FileJob, transaction: Transaction, landed: Promise<unknown>): Promise<void> {
     return landed.then(
-      () => job.onCommitted?.(),
+      () => reportDone(job),
       async (error: unknown) => {
         const rowFailed = error instanceof RowNotWritten;
         // A failed COMMIT has already ended the transaction: PostgreSQL rolled it back.
@@ -302,7 +318,7 @@ export class Executor {
     } finally {
       await dedicated.close().catch(() => undefined);
     }
-    job.onCommitted?.();
+    reportDone(job);
   }
 
   /** Calls up/down with `transaction` as the implicit one; settles what it left running. */

@@ -152,3 +152,19 @@ it('reports each file started, then done, in order, through the library API', as
   const names = ['20240101000000-createWidgets', '20240102000000-addWidgetColour', '20240103000000-indexWidgetName'];
   expect(events).toEqual(names.flatMap((name) => [`started ${name}`, `done ${name}`]));
 });
+
+it("a library caller's onExecuted that throws stops the run with its own error; the file it was told about stays applied", async () => {
+  const resolved = resolveOptions('migrations', { url, dir: fixtureDir('basic') }, { info: () => undefined, warn: () => undefined }, {}, __dirname).options;
+  const result = await upApi({
+    ...resolved,
+    url,
+    onExecuted: () => {
+      throw new Error('the caller broke');
+    },
+  });
+  expect(result.success).toBe(false);
+  expect(result.errors.map((error) => error.message)).toEqual(['the caller broke']);
+  expect(await appliedNames(url)).toEqual(['20240101000000-createWidgets']);
+  expect(await tableExists(url, 'widgets')).toBe(true);
+  expect(await updownSessions(url)).toEqual([]);
+});

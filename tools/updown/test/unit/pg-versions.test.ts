@@ -16,8 +16,19 @@ it('selects every major by default, some by name, and refuses one it does not su
   expect(() => selectVersions(['13'])).toThrow('PostgreSQL 13 is not one of the supported majors: 14, 15, 16, 17, 18');
 });
 
-it('runs the engine, verify and dump suites, and only those', () => {
+it('runs the engine, commit, verify and dump suites, and only those', () => {
   const names = suiteFiles().map((file) => file.split('/').pop());
-  expect(names).toEqual(expect.arrayContaining(['engine-api.test.ts', 'executor.test.ts', 'schema-refresh.test.ts', 'verify-dump.test.ts', 'verify-dump-every-kind.test.ts', 'verify-backend.test.ts']));
-  expect(names.filter((name) => !/^(engine-|verify-|executor\.|schema-refresh\.)/.test(name!))).toEqual([]);
+  expect(names).toEqual(
+    expect.arrayContaining([
+      'engine-api.test.ts',
+      'commit-round-trip.test.ts',
+      'commit-overlap.test.ts',
+      'executor.test.ts',
+      'schema-refresh.test.ts',
+      'verify-dump.test.ts',
+      'verify-dump-every-kind.test.ts',
+      'verify-backend.test.ts',
+    ]),
+  );
+  expect(names.filter((name) => !/^(engine-|commit-|verify-|executor\.|schema-refresh\.)/.test(name!))).toEqual([]);
 });

@@ -164,10 +164,14 @@ export class Executor {
 
   /**
    * Runs one file to its end, or with `job.chain` until its COMMIT is on its way; throws
-   * MigrationFailedError (or InterruptedError) saying what it left behind. A COMMIT that failed
-   * while the next file ran comes back here as `landedFailure`, handled as any other failure.
+   * MigrationFailedError (or InterruptedError) saying what it left behind.
    */
-  async execute(job: FileJob, landedFailure?: Failure): Promise<void> {
+  execute(job: FileJob): Promise<void> {
+    return this.attempts(job);
+  }
+
+  /** The attempts at a file; a COMMIT that failed while the next file ran comes back as `landedFailure`, handled as any other failure. */
+  private async attempts(job: FileJob, landedFailure?: Failure): Promise<void> {
     const { policy, logger, lockRetries, signal } = this.options;
     const { file } = job;
     let outside = !this.runsInside(file, job.module);
@@ -230,7 +234,7 @@ export class Executor {
     // A reporter that threw is not the file's failure: its COMMIT landed.
     if (failure instanceof CallerError) throw failure.error;
     if (!(failure instanceof Failure)) throw failure;
-    await this.execute(landing.job, failure);
+    await this.attempts(landing.job, failure);
     return true;
   }
 

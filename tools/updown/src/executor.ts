@@ -137,8 +137,9 @@ export class Executor {
 
   /** Whether the file runs in a transaction (its own, or a savepoint), as far as is known before it runs. */
   runsInside(file: MigrationFile, module: MigrationModule): boolean {
-    const listed = [...this.options.noTransaction].some((name) => sameName(file.name, name));
-    return !(module.transaction === false || (this.options.policy.legacy && listed));
+    // Asked twice per file on the run's path: the list is read only for the legacy formats that have one.
+    const { legacy } = this.options.policy;
+    return !(module.transaction === false || (legacy && [...this.options.noTransaction].some((name) => sameName(file.name, name))));
   }
 
   /** Ends a transaction begun for a file that did not come; the run's end calls it. */
@@ -244,12 +245,13 @@ export class Executor {
     const { transaction: taken, gate } = await this.takeBegun(job.within);
     const transaction = taken ?? (await begin(sequelize, job.within));
     const overrides = overridesFor(job.module);
+    const ownSettings = Object.keys(overrides).length > 0;
     try {
-      if (Object.keys(overrides).length > 0) await gate;
+      if (ownSettings) await gate;
       await this.applySettings(transaction, overrides);
       await this.call(job, this.options.context(sequelize, transaction), transaction, gate);
       // A local setting outlives a savepoint: the files after this one get the run's defaults back.
-      if (job.within && Object.keys(overrides).length > 0) await this.restoreSettings(transaction, overrides);
+      if (job.within && ownSettings) await this.restoreSettings(transaction, overrides);
       // Nothing of this file commits before the file before it has.
       await gate;
       this.landing = undefined;

@@ -8,7 +8,9 @@
  * While the server flushes a file's COMMIT, the next file's JavaScript already runs (Umzug's
  * step, the migration's code, Sequelize building its SQL); its statements wait for that COMMIT
  * (watch.ts's gate) and are never sent when it fails. A file is reported done once its COMMIT
- * has landed, and a failed COMMIT is reported as that file's failure, before anything after it.
+ * has landed, a turn later so that the next file's first statement is on its way first (lint's
+ * warnings and the output line are no longer between them), and before the next file's COMMIT; a
+ * failed COMMIT is reported as that file's failure, before anything after it.
  */
 import type { Sequelize, Transaction } from 'sequelize';
 import { parseDuration } from './duration';
@@ -65,7 +67,9 @@ interface Landing {
   next: Transaction;
   /** The next file runs in `next` (and rolls it back if it fails): it is not handed out again. */
   taken: boolean;
-  /** Rejects with the file's Failure. */
+  /** The COMMIT has landed: the next file's statements may go. Rejects with the file's Failure. */
+  landed: Promise<void>;
+  /** …and the file has been reported done: the next file's COMMIT may go. Rejects with the file's Failure. */
   committed: Promise<void>;
 }
 
@@ -99,6 +103,8 @@ class Failure {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** The next turn of the event loop, after what the current one has queued (the next file's first statement). */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** A file's own `timeouts`, as session settings (the run's defaults are on every connection). */
 function overridesFor(module: MigrationModule): Record<string, string> {
@@ -242,7 +248,7 @@ export class Executor {
   /** In a transaction of its own (or a savepoint of `within`), committed with its tracking row. */
   private async runInside(job: FileJob): Promise<void> {
     const { sequelize } = this.options;
-    const { transaction: taken, gate } = await this.takeBegun(job.within);
+    const { transaction: taken, gate, reported } = await this.takeBegun(job.within);
     const transaction = taken ?? (await begin(sequelize, job.within));
     const overrides = overridesFor(job.module);
     const ownSettings = Object.keys(overrides).length > 0;
@@ -252,8 +258,8 @@ export class Executor {
       await this.call(job, this.options.context(sequelize, transaction), transaction, gate);
       // A local setting outlives a savepoint: the files after this one get the run's defaults back.
       if (job.within && ownSettings) await this.restoreSettings(transaction, overrides);
-      // Nothing of this file commits before the file before it has.
-      await gate;
+      // Nothing of this file commits before the file before it has, and has been reported.
+      await reported;
       this.landing = undefined;
     } catch (error) {
       // Once the previous COMMIT has landed, this transaction has either begun (and is rolled back) or never will.
@@ -262,17 +268,19 @@ export class Executor {
       throw new Failure(error, { kind: 'rolled-back' });
     }
     // The tracking row rides in the COMMIT's round trip, and so does the next file's BEGIN.
-    const { next, landed } = sendCommit(sequelize, transaction, { along: this.rowOf(job), beginNext: job.chain === true });
-    const committed = this.committed(job, transaction, landed);
-    if (!next) return committed;
+    const sent = sendCommit(sequelize, transaction, { along: this.rowOf(job), beginNext: job.chain === true });
+    const landed = this.landed(job, transaction, sent.landed);
+    if (!sent.next) return landed.then(() => reportDone(job));
+    // Reported a turn later: the next file's first statement, waiting at its gate, is written first.
+    const committed = landed.then(nextTurn).then(() => reportDone(job));
     committed.catch(() => undefined); // the next execute (or settle) reports it
-    this.landing = { job, next, committed, taken: false };
+    this.landing = { job, next: sent.next, landed, committed, taken: false };
   }
 
-  /** A COMMIT's outcome: the file reported done, or its Failure (a failed row rolled back first). */
-  private committed(job: FileJob, transaction: Transaction, landed: Promise<unknown>): Promise<void> {
+  /** A COMMIT's outcome: landed, or the file's Failure (a failed row rolled back first). */
+  private landed(job: FileJob, transaction: Transaction, landed: Promise<unknown>): Promise<void> {
     return landed.then(
-      () => reportDone(job),
+      () => undefined,
       async (error: unknown) => {
         const rowFailed = error instanceof RowNotWritten;
         // A failed COMMIT has already ended the transaction: PostgreSQL rolled it back.
@@ -283,19 +291,23 @@ export class Executor {
   }
 
   /**
-   * The transaction the previous file's commit began, when it is of the kind this file needs, and
-   * the gate this file's statements wait at while that COMMIT is on its way.
+   * The transaction the previous file's commit began, when it is of the kind this file needs; the
+   * gate this file's statements wait at while that COMMIT is on its way, and the one its own
+   * COMMIT waits at until that file has been reported.
    */
-  private async takeBegun(within: Transaction | undefined): Promise<{ transaction?: Transaction; gate?: Promise<void> }> {
+  private async takeBegun(within: Transaction | undefined): Promise<{ transaction?: Transaction; gate?: Promise<void>; reported?: Promise<void> }> {
     const landing = this.landing;
     if (landing && !landing.taken && isScopedTo(landing.next, within)) {
       landing.taken = true;
       const previous = landing.job.file.name;
-      const gate = landing.committed.catch(() => {
-        throw new PreviousNotCommitted(previous);
-      });
-      gate.catch(() => undefined); // seen by settlePrevious, with the previous file's own failure
-      return { transaction: landing.next, gate };
+      const [gate, reported] = [landing.landed, landing.committed].map((step) =>
+        step.catch(() => {
+          throw new PreviousNotCommitted(previous);
+        }),
+      );
+      // Both are seen by settlePrevious, with the previous file's own failure.
+      for (const step of [gate, reported]) step.catch(() => undefined);
+      return { transaction: landing.next, gate, reported };
     }
     const begun = landing ? undefined : this.begun;
     if (begun && isScopedTo(begun, within)) {

@@ -1,9 +1,11 @@
 /**
  * While the server flushes one file's COMMIT, the next file's JavaScript already runs (executor.ts).
  * What must hold: none of its statements is sent before that COMMIT has landed; a COMMIT that fails
- * is reported as its own file's failure, first; a lock timeout at COMMIT is retried as before; and
- * files are reported started and done in order.
+ * is reported as its own file's failure, first; a lock timeout at COMMIT is retried as before;
+ * files are reported started and done in order; and reporting a file does not hold back the next
+ * file's statements, only its COMMIT.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -167,4 +169,45 @@ it("a library caller's onExecuted that throws stops the run with its own error; 
   expect(await appliedNames(url)).toEqual(['20240101000000-createWidgets']);
   expect(await tableExists(url, 'widgets')).toBe(true);
   expect(await updownSessions(url)).toEqual([]);
+});
+
+/** From a child process, so that it runs while the caller's thread is blocked: whether a session waits for a lock on `blocker`. */
+function sessionWaitingForBlocker(): boolean {
+  const script = `
+    const { Client } = require('pg');
+    const client = new Client({ connectionString: process.argv[1] });
+    (async () => {
+      await client.connect();
+      const deadline = Date.now() + 10000;
+      for (;;) {
+        const { rows } = await client.query("SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%waiting_for_blocker%' AND pid <> pg_backend_pid()");
+        if (rows.length > 0 || Date.now() > deadline) { process.stdout.write(rows.length > 0 ? 'waiting' : 'not seen'); break; }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      await client.end();
+    })();`;
+  return execFileSync(process.execPath, ['-e', script, url], { encoding: 'utf8', cwd: __dirname }) === 'waiting';
+}
+
+it("sends the next file's statement before the file before it is reported done", async () => {
+  await query(url, 'CREATE TABLE blocker (id integer)');
+  const resolved = resolveOptions('migrations', { url, dir: fixtureDir('next-sent-before-report') }, { info: () => undefined, warn: () => undefined }, {}, __dirname).options;
+  const seenWhileReporting: boolean[] = [];
+  await whileHeld('LOCK TABLE blocker IN ACCESS EXCLUSIVE MODE', async (held) => {
+    const run = upApi({
+      ...resolved,
+      url,
+      onExecuted: (item) => {
+        // The thread is blocked here: only a statement written before this report can be waiting on the server.
+        if (item.name === '20241210000000-createFirst') seenWhileReporting.push(sessionWaitingForBlocker());
+      },
+    });
+    await waitUntil('the first file reported', () => seenWhileReporting.length > 0);
+    await held.query('ROLLBACK');
+    const result = await run;
+    expect(result.errors).toEqual([]);
+  });
+  expect(seenWhileReporting).toEqual([true]);
+  expect(await appliedNames(url)).toEqual(['20241210000000-createFirst', '20241211000000-readsBlocker']);
+  expect(await tableExists(url, 'second_file')).toBe(true);
 });

@@ -10,7 +10,7 @@ import { adaptModule } from './format';
 import { listSqlFiles } from './sql/folder';
 import { importSqlModule, loadSqlModule } from './sql/module';
 import type { MigrationModule, ModuleFormat, StreamLayout } from './types';
-import { registerTypeScript } from './typescript';
+import { registerTypeScript, requireFile } from './typescript';
 
 /** `20250303045013-createUserTable.ts`: a 14-digit timestamp, a dash, a name. */
 const FILE_PATTERN = /^(\d{14}-[^/\\]+)\.(ts|js|cjs|mjs)$/;
@@ -74,8 +74,7 @@ export function loadModule(file: MigrationFile, layout: StreamLayout = {}): Migr
   let loaded: Loaded;
   registerTypeScript();
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    loaded = require(file.path);
+    loaded = requireFile(file.path) as Loaded;
   } catch (error) {
     throw new InvalidMigrationError(file.name, file.path, `cannot be loaded: ${(error as Error).message}`, error);
   }

@@ -46,16 +46,16 @@ function reportOutOfOrder(session: Session, files: MigrationFile[], applied: App
   }
 }
 
-async function applyUp(
-  session: Session,
-  kind: StreamKind,
-  dir: string,
-  options: UpOptions,
-  record: Record,
-  layout?: StreamLayout,
-  within?: Transaction,
-): Promise<void> {
-  const state = await openForChange(session, kind, dir, undefined, layout);
+interface ApplyUpShape {
+  layout?: StreamLayout;
+  /** --single-transaction: the transaction every file runs in as a savepoint. */
+  within?: Transaction;
+  /** The folder as the command has just read it (before taking the lock). */
+  listed?: MigrationFile[];
+}
+
+async function applyUp(session: Session, kind: StreamKind, dir: string, options: UpOptions, record: Record, { layout, within, listed }: ApplyUpShape = {}): Promise<void> {
+  const state = await openForChange(session, kind, dir, undefined, layout, listed);
   const files = kind === 'seeds' ? seedsFor(state.files, state.applied, session.options.env, logSkippedSeed(session)) : state.files;
   const planned = planUp(files, state.applied, options);
   reportOutOfOrder(session, files, state.applied, planned);
@@ -129,7 +129,7 @@ export async function up(options: RunOptions & UpOptions): Promise<RunResult> {
     const report: Record = linted ? (item) => (record(item), linted.afterFile(item.name)) : record;
     const run = linted?.options ?? options;
     return withSession(run, `${options.kind} up`, 'locked', (session) =>
-      allOrNothing(session, report, (reported, within) => applyUp(session, options.kind, options.dir, options, reported, undefined, within)),
+      allOrNothing(session, report, (reported, within) => applyUp(session, options.kind, options.dir, options, reported, { within, listed: history?.files })),
     );
   });
 }
@@ -260,7 +260,7 @@ export function fresh(options: RunOptions & { seedsDir?: string; seedsLayout?: S
       if (options.seedsDir) await checkLoadable(session, 'seeds', options.seedsDir, options.seedsLayout ?? {});
       await dropSchema(session);
       await applyUp(session, 'migrations', options.dir, {}, record);
-      if (options.seedsDir) await applyUp(session, 'seeds', options.seedsDir, {}, record, options.seedsLayout ?? {});
+      if (options.seedsDir) await applyUp(session, 'seeds', options.seedsDir, {}, record, { layout: options.seedsLayout ?? {} });
     }),
   );
 }

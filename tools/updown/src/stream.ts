@@ -81,10 +81,14 @@ export class Stream {
 
   private listing: MigrationFile[] | undefined;
 
-  /** The folder's files, read once per stream (a command does not outlive an edit). */
-  files(): MigrationFile[] {
+  /**
+   * The folder's files, read once per stream (a command does not outlive an edit); `listed`, what
+   * the command read of the same folder a moment before (`up`, before taking the lock), is used
+   * instead of reading every file and its checksum again.
+   */
+  files(listed?: MigrationFile[]): MigrationFile[] {
     if (!this.listing) {
-      this.listing = listFiles(this.options.dir, this.options.layout);
+      this.listing = listed ?? listFiles(this.options.dir, this.options.layout);
       this.storage.know(this.listing);
       for (const warning of misnamedFileWarnings(this.options.dir, this.options.layout.format)) this.options.logger.warn(warning);
     }

@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import type { CliState } from './common';
 import { EXIT } from './exit-codes';
@@ -16,9 +14,10 @@ export const processIo: Io = {
   isTTY: process.stdout.isTTY === true,
 };
 
-/** The package's version: package.json is two folders up from both src/cli and dist/cli. */
+/** The package's version: package.json is two folders up from src/cli and dist/cli (and read into the bundle at build time). */
 function packageVersion(): string {
-  return (JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('../../package.json') as { version: string }).version;
 }
 
 /* eslint-disable @typescript-eslint/no-require-imports */

@@ -58,7 +58,7 @@ test('the tarball holds the compiled package, its templates, README and LICENSE,
   process.stdout.write(`updown tarball: ${packed.size} bytes packed, ${packed.unpackedSize} unpacked, ${packed.files.length} files\n`);
   expect(packed.files).toEqual(
     expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'bin/updown.js', 'entry.js', 'index.js', 'dist/index.js', 'dist/index.d.ts',
-      'dist/cli/index.js', 'dist/typescript.js', 'dist/testing/jest.d.ts', 'testing/global-setup.js', 'templates/migration.ts']),
+      'dist/cli/index.js', 'dist/updown.js', 'dist/typescript.js', 'dist/testing/jest.d.ts', 'testing/global-setup.js', 'templates/migration.ts']),
   );
   const stray = packed.files.filter((file) => !/^(dist\/.+\.(js|d\.ts)|templates\/[^/]+\.ts|(bin|testing)\/[^/]+\.js|entry\.js|index\.js|package\.json|README\.md|LICENSE)$/.test(file));
   expect(stray).toEqual([]);

@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Sequelize } from 'sequelize';
+import { defer, lazyObject } from './deferred';
 import { UsageError } from './errors';
 
 export type SequelizeModule = typeof import('sequelize');
@@ -34,6 +35,7 @@ export function projectSequelize(fromDir?: string): SequelizeModule {
   let loaded = cache.get(resolved);
   if (!loaded) {
     checkVersion(resolved);
+    deferValidator(resolved);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     loaded = require(resolved) as SequelizeModule;
     cache.set(resolved, loaded);
@@ -62,4 +64,22 @@ function checkVersion(entry: string): void {
   const found = packageOf(entry);
   if (!found?.version || found.version.startsWith('6.')) return;
   throw new UsageError(`updown needs sequelize 6.x; the project resolves sequelize ${found.version} (${found.file}): install sequelize@6 in the project`);
+}
+
+/**
+ * Sequelize's validator (validator.js, about 110 modules, deep-cloned as it loads: a third of what
+ * loading Sequelize costs) serves model validation, which a migration seldom does. Its module waits
+ * until something reads from it (`Sequelize.Validator`, a model's `validate`). Only in the 6.x layout
+ * it is written against: `lib/utils/validator-extras.js` beside `lib/index.js`.
+ */
+function deferValidator(entry: string): void {
+  const file = path.join(path.dirname(entry), 'utils', 'validator-extras.js');
+  if (!fs.existsSync(file)) return;
+  defer(file, (load) => ({
+    // Read by Sequelize's own modules as they load: a stand-in until it is used.
+    validator: lazyObject(() => load().validator as object),
+    get extensions() {
+      return load().extensions;
+    },
+  }));
 }

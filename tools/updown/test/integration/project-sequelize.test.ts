@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT, spawnCli } from '../helpers/cli';
-import { createScratchDatabase, dropScratchDatabase, query } from '../helpers/database';
+import { createScratchDatabase, dropScratchDatabase, query, resetSchema } from '../helpers/database';
+import { fixtureDir } from '../helpers/fixtures';
 
 let url: string;
 let project: string;
@@ -69,4 +70,14 @@ it("uses the project's copy: literal and fn defaults land as written, not as con
     { column_name: 'happened_at', column_default: 'now()' },
     { column_name: 'id', column_default: 'gen_random_uuid()' },
   ]);
+});
+
+it("loads Sequelize's validator only when something uses it, and then as Sequelize's own", async () => {
+  await resetSchema(url);
+  const result = await spawnCli(['migrate', 'up', '--url', url, '--dir', fixtureDir('uses-validator')]);
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  expect(result.stdout).toContain('validator loaded before use: false');
+  expect(result.stdout).toContain('isEmail: true false');
+  expect(result.stdout).toContain('model validation: SequelizeValidationError');
 });

@@ -71,6 +71,9 @@ function compile(source, filename) {
   return code;
 }
 
+/** The hook registerTypeScript installs, once it has (requireFile uses it too). */
+let hook;
+
 /** Lets `require` load `.ts`; does nothing when the host already can (Jest, ts-node, tsx). */
 function registerTypeScript() {
   // Inside Jest, `require.extensions` is absent or empty and Jest's own transform loads `.ts`.
@@ -86,9 +89,6 @@ function registerTypeScript() {
   };
   require('pirates').addHook(hook, { exts: ['.ts'], ignoreNodeModules: false });
 }
-
-/** The hook registerTypeScript installed, once it has. */
-let hook;
 
 /**
  * `require(filename)` for a migration or seed whose path the caller has listed: with the hook

@@ -23,8 +23,9 @@ export interface StreamState {
  * For commands that change the schema, under the lock. Everything that can refuse comes before
  * anything is written: the production guard, the folder's listing, the history read (the tables
  * may not exist yet: no rows) and vouched for; then the caller plans, and the stream loads and
- * checks the planned files (`listed`: the folder as the command has just read it). Only the stream's first run creates the schema and tracking tables
- * (`Stream.ready`), so a refused run leaves no `SequelizeMeta` or `updown_metadata` behind.
+ * checks the planned files. `listed` is the folder as the command has just read it, if it has. Only
+ * the stream's first run creates the schema and tracking tables (`Stream.ready`), so a refused run
+ * leaves no `SequelizeMeta` or `updown_metadata` behind.
  */
 export async function openForChange(session: Session, kind: StreamKind, dir: string, guard?: string, layout?: StreamLayout, listed?: MigrationFile[]): Promise<StreamState> {
   const stream = session.stream(kind, dir, layout);

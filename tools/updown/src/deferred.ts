@@ -7,10 +7,8 @@
  */
 import Module from 'node:module';
 
-/** An object that loads the real one on first use and then behaves as it does. */
-export function lazyObject(load: () => object): object {
-  let real: object | undefined;
-  const target = (): object => (real ??= load());
+/** An object that loads the real one on first use and then behaves as it does (`load` is called on each use: make it cheap). */
+export function lazyObject(target: () => object): object {
   return new Proxy(
     {},
     {
@@ -31,11 +29,11 @@ export function lazyObject(load: () => object): object {
 }
 
 /**
- * Puts `exports(load)` in require's cache for `file`; `load()` then requires the real module. False
- * (nothing done) when it is loaded already, or under Jest, whose module registry is its own.
+ * Puts `exports(load)` in require's cache for `file`; `load()` requires the real module once. Nothing
+ * is done when it is loaded already, or under Jest, whose module registry is its own.
  */
-export function defer(file: string, exports: (load: () => Record<string, unknown>) => object): boolean {
-  if (require.cache[file] || typeof Module !== 'function') return false;
+export function defer(file: string, exports: (load: () => Record<string, unknown>) => object): void {
+  if (require.cache[file] || typeof Module !== 'function') return;
   let real: Record<string, unknown> | undefined;
   const load = (): Record<string, unknown> => {
     if (!real) {
@@ -49,5 +47,4 @@ export function defer(file: string, exports: (load: () => Record<string, unknown
   standIn.loaded = true;
   standIn.exports = exports(load);
   require.cache[file] = standIn;
-  return true;
 }

@@ -13,8 +13,8 @@
  * failed COMMIT is reported as that file's failure, before anything after it.
  */
 import type { Sequelize, Transaction } from 'sequelize';
-import { parseDuration } from './duration';
 import { InterruptedError, MigrationFailedError, NeedsOwnTransactionError, pgDetails, type FailureOutcome } from './errors';
+import { applySettings, restoreSettings, settingsOf } from './file-settings';
 import type { FormatPolicy } from './format';
 import { sameName, type MigrationFile } from './plan';
 import { isUndefinedTable, type RowWrite, type Tracking } from './storage';
@@ -105,14 +105,6 @@ class Failure {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** The next turn of the event loop, after what the current one has queued (the next file's first statement). */
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/** A file's own `timeouts`, as session settings (the run's defaults are on every connection). */
-function overridesFor(module: MigrationModule): Record<string, string> {
-  const overrides: Record<string, string> = {};
-  if (module.timeouts?.lock) overrides.lock_timeout = `${parseDuration(module.timeouts.lock)}ms`;
-  if (module.timeouts?.statement) overrides.statement_timeout = `${parseDuration(module.timeouts.statement)}ms`;
-  return overrides;
-}
 
 /** Rejects as soon as the run is interrupted, so a file stuck in JavaScript does not hold the lock. */
 function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
@@ -250,14 +242,13 @@ export class Executor {
     const { sequelize } = this.options;
     const { transaction: taken, gate, reported } = await this.takeBegun(job.within);
     const transaction = taken ?? (await begin(sequelize, job.within));
-    const overrides = overridesFor(job.module);
-    const ownSettings = Object.keys(overrides).length > 0;
+    const settings = settingsOf(job.module);
+    const ownSettings = Object.keys(settings).length > 0;
     try {
       if (ownSettings) await gate;
-      await this.applySettings(transaction, overrides);
+      await applySettings(sequelize, transaction, settings);
       await this.call(job, this.options.context(sequelize, transaction), transaction, gate);
-      // A local setting outlives a savepoint: the files after this one get the run's defaults back.
-      if (job.within && ownSettings) await this.restoreSettings(transaction, overrides);
+      if (job.within && ownSettings) await restoreSettings(sequelize, transaction, settings);
       // Nothing of this file commits before the file before it has, and has been reported.
       await reported;
       this.landing = undefined;
@@ -269,7 +260,7 @@ export class Executor {
     }
     // The tracking row rides in the COMMIT's round trip, and so does the next file's BEGIN.
     const sent = sendCommit(sequelize, transaction, { along: this.rowOf(job), beginNext: job.chain === true });
-    const landed = this.landed(job, transaction, sent.landed);
+    const landed = this.outcome(job, transaction, sent.landed);
     if (!sent.next) return landed.then(() => reportDone(job));
     // Reported a turn later: the next file's first statement, waiting at its gate, is written first.
     const committed = landed.then(nextTurn).then(() => reportDone(job));
@@ -278,8 +269,8 @@ export class Executor {
   }
 
   /** A COMMIT's outcome: landed, or the file's Failure (a failed row rolled back first). */
-  private landed(job: FileJob, transaction: Transaction, landed: Promise<unknown>): Promise<void> {
-    return landed.then(
+  private outcome(job: FileJob, transaction: Transaction, commit: Promise<unknown>): Promise<void> {
+    return commit.then(
       () => undefined,
       async (error: unknown) => {
         const rowFailed = error instanceof RowNotWritten;
@@ -324,7 +315,7 @@ export class Executor {
     const { connectDedicated, signal, tracking } = this.options;
     await this.settlePrevious();
     await this.release();
-    const dedicated = connectDedicated(overridesFor(job.module));
+    const dedicated = connectDedicated(settingsOf(job.module));
     watchQueries(dedicated, signal);
     try {
       await this.call(job, this.options.context(dedicated, null), null);
@@ -382,19 +373,6 @@ export class Executor {
         'pass `{ skip: [...] }` or drop only the tables it created',
       { cause: error },
     );
-  }
-
-  private async applySettings(transaction: Transaction, settings: Record<string, string>): Promise<void> {
-    const names = Object.keys(settings);
-    if (names.length === 0) return;
-    const sql = `SELECT ${names.map((name, i) => `set_config('${name}', $${i + 1}, true)`).join(', ')}`;
-    await this.options.sequelize.query(sql, { bind: Object.values(settings), transaction });
-  }
-
-  private async restoreSettings(transaction: Transaction, settings: Record<string, string>): Promise<void> {
-    // The names come from overridesFor (lock_timeout, statement_timeout), never from a file.
-    const sql = Object.keys(settings).map((name) => `SET LOCAL ${name} TO DEFAULT`).join('; ');
-    await this.options.sequelize.query(sql, { transaction });
   }
 
   private interrupted(job: FileJob, signal: AbortSignal, outside: boolean): InterruptedError {

@@ -14,7 +14,7 @@ export const processIo: Io = {
   isTTY: process.stdout.isTTY === true,
 };
 
-/** The package's version: package.json is two folders up from src/cli and dist/cli (and read into the bundle at build time). */
+/** The package's version: two folders up from src/cli and dist/cli (the bundle reads it in at build time). */
 function packageVersion(): string {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (require('../../package.json') as { version: string }).version;

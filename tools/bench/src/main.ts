@@ -24,7 +24,7 @@ import { lintLines } from './lint';
 import { describeProfile, profile, type Profile } from './profile';
 import { fmt, linesFor, table, type Line } from './report';
 import { defaultTable, failureLines, millisecondsTable, singleTable, summarize } from './report-peers';
-import { runOnce, type Prepared, type RunFigures } from './scenario';
+import { provisionRuns, runOnce, type Prepared, type RunFigures } from './scenario';
 import { BENCH_DATABASE_SETTINGS, openServer, type BenchServer } from './server';
 import { targets, targetsTable, type PerN } from './targets';
 import { tenantFailures, tenantsJson, tenantsText } from './tenant-report';
@@ -131,6 +131,7 @@ async function measureN(server: BenchServer, tools: Tool[], n: number, options: 
     runs.push(figures);
     console.log(runLine(n, r, count, figures));
   }
+  if (prepared.some(({ tool }) => tool.key === 'updown')) await provisionRuns(server, work, runs);
   return { n, runs, summaries: summarize(tools, runs), work };
 }
 

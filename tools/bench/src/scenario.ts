@@ -1,7 +1,8 @@
 /**
- * One run for one N: every tool's pass (updown, its peers, the psql floors) on fresh databases,
- * the fixed-cost processes, and updown's test-database figures, so each run gives its own ratios
- * (the machine is shared: ratios within a run are steadier than ratios of medians).
+ * One run for one N: every tool's pass (updown, its peers, the psql floors) on fresh databases and
+ * the fixed-cost processes, so each run gives its own ratios (the machine is shared: ratios within a
+ * run are steadier than ratios of medians). updown's test-database figures for each run come after
+ * every run of the N (provisionRuns).
  */
 import { resetDatabase } from '../../updown/src/testing/reset';
 import { measureFixed, type FixedKey } from './fixed-cost';
@@ -41,7 +42,7 @@ function rotated<T>(items: T[], by: number): T[] {
   return [...items.slice(k), ...items.slice(0, k)];
 }
 
-/** updown's test-database figures, on its freshly migrated database (no connection open on it). */
+/** updown's test-database figures, on a freshly migrated database (no connection open on it). */
 async function provisioning(server: BenchServer, work: Workload, migrated: string) {
   const clone = `bench_${work.n}_clone`;
   const empty = `bench_${work.n}_empty`;
@@ -74,13 +75,28 @@ async function timeVerify(server: BenchServer, work: Workload): Promise<number> 
 
 /** Run number `index` (0-based); `verify`: also time `migrate verify --all` (slow: once per N). */
 export async function runOnce(server: BenchServer, prepared: Prepared[], work: Workload, index: number, verify: boolean): Promise<RunFigures> {
-  let figures: Omit<RunFigures, 'tools' | 'fixed'> = { createEmpty: NaN, clone: NaN, reset: NaN, premade: NaN };
   const tools: Record<string, ToolRun> = {};
   const fixed = measureFixed(server);
-  for (const { tool, project } of rotated(prepared, index)) {
-    const afterUp = tool.key === 'updown' ? async (db: string) => void (figures = { ...figures, ...(await provisioning(server, work, db)) }) : undefined;
-    tools[tool.key] = await runTool(server, tool, project, work, afterUp);
-  }
+  for (const { tool, project } of rotated(prepared, index)) tools[tool.key] = await runTool(server, tool, project, work);
+  const figures: RunFigures = { createEmpty: NaN, clone: NaN, reset: NaN, premade: NaN, tools, fixed };
   if (verify) figures.verify = await timeVerify(server, work);
-  return { ...figures, tools, fixed };
+  return figures;
+}
+
+/**
+ * updown's test-database figures, one set per run, after every run of the N. Cloning writes a
+ * whole database, and the disk was still busy with it when the next step ran: updown's `down --all`
+ * right after a clone took 17 % longer (medians of 9 alternating pairs, N=300), which is where the
+ * clone used to be, inside updown's pass. Each clone is of a template migrated just before (untimed),
+ * as a Jest globalSetup clones the one it has just built.
+ */
+export async function provisionRuns(server: BenchServer, work: Workload, runs: RunFigures[]): Promise<void> {
+  const template = `bench_${work.n}_template`;
+  for (const figures of runs) {
+    await server.dropDatabase(template);
+    await server.createBenchDatabase(template);
+    run(process.execPath, [UPDOWN_BIN, 'migrate', 'up', '--dir', updownDir(work.root), '--url', server.urlFor(template)]);
+    Object.assign(figures, await provisioning(server, work, template));
+    await server.dropDatabase(template);
+  }
 }

@@ -23,14 +23,8 @@ export type Project = Partial<Record<Step, (url: string) => Command>>;
 
 export const databaseFor = (tool: Tool, work: Workload) => `bench_${work.n}_${tool.key}`;
 
-/** Runs the tool's steps; `afterUp` gets the migrated database (no connection left open on it). */
-export async function runTool(
-  server: BenchServer,
-  tool: Tool,
-  project: Project,
-  work: Workload,
-  afterUp?: (database: string) => Promise<void>,
-): Promise<ToolRun> {
+/** Runs the tool's steps. */
+export async function runTool(server: BenchServer, tool: Tool, project: Project, work: Workload): Promise<ToolRun> {
   const database = databaseFor(tool, work);
   const result: ToolRun = { ms: {}, rssMb: {} };
   const afterUpState = expectedAfterUp(work);
@@ -64,7 +58,6 @@ export async function runTool(
     await check('up', afterUpState);
     await step('status');
     if (await step('upAgain')) await check('upAgain', afterUpState);
-    if (afterUp) await afterUp(database);
     await step('down');
     await check('down', EMPTY);
   } catch (error) {

@@ -78,6 +78,7 @@ function wholeRuns(at: PerN): Verdict[] {
     out.push(judged(`N=${at.n} ${label} below the per-file peers`, list(perFile), worstPerFile, (v) => v < 1));
     out.push(judged(`N=${at.n} ${label} within 10 % of the batch peers`, list(batch), worstBatch, (v) => v <= 1.1));
   }
+  if (at.summaries.some((s) => s.key === 'updown-single')) out.push(...singleTransaction(at, peers.filter((p) => p.commits === 'batch')));
   const updown = at.summaries.find((s) => s.key === 'updown');
   for (const [step, goal] of [['up', 1.3], ['down', 1.5], ['status', 4]] as const) {
     const ratio = updown?.ratio[step] ?? NaN;
@@ -85,6 +86,15 @@ function wholeRuns(at: PerN): Verdict[] {
     out.push(judged(`N=${at.n} goal beyond: ${step === 'down' ? 'down --all' : step} ≤ ${goal}× the floor`, `${times(ratio)}${gap > 0 ? ` (${gap.toFixed(2)}× over)` : ''}`, ratio, (v) => v <= goal));
   }
   return out;
+}
+
+/** `--single-transaction`: up and down --all below the peers that work in one transaction (knex and node-pg-migrate by default). */
+function singleTransaction(at: PerN, batch: ToolSummary[]): Verdict[] {
+  return (['up', 'down'] as const).map((step) => {
+    const ratios = batch.map((p) => versus(at.runs, p.key, step, 'updown-single'));
+    const list = batch.map((p, i) => `${times(ratios[i])} ${p.key}'s`).join(', ');
+    return judged(`N=${at.n} --single-transaction ${step === 'up' ? 'up' : 'down --all'} below the batch peers`, list, Math.max(...ratios), (v) => v < 1);
+  });
 }
 
 function growth(small: PerN, large: PerN): Verdict[] {

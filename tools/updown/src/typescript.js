@@ -22,7 +22,11 @@ function cacheBase(source, filename) {
   if (!cacheDir) {
     const uid = typeof process.getuid === 'function' ? process.getuid() : 'user';
     cacheDir = path.join(os.tmpdir(), `updown-swc-${uid}`);
-    fs.mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
+    try {
+      fs.mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
+    } catch {
+      // A read-only temporary folder: every file is compiled each time (reads and writes below fail quietly).
+    }
     swcVersion = require('@swc/core/package.json').version;
   }
   const key = createHash('sha256').update(`${CACHE_FORMAT}\0${swcVersion}\0${filename}\0${source}`).digest('hex');
@@ -36,7 +40,16 @@ function writeWhole(file, data) {
     fs.writeFileSync(partial, data, { mode: 0o600 });
     fs.renameSync(partial, file);
   } catch {
-    fs.rmSync(partial, { force: true });
+    forget(partial);
+  }
+}
+
+/** Removes a cache file if it can; one left behind only costs time. */
+function forget(file) {
+  try {
+    fs.rmSync(file, { force: true });
+  } catch {
+    // not ours to remove, or no folder
   }
 }
 
@@ -167,7 +180,7 @@ function runCompiled(mod, code, base) {
   }
   const fn = vm.compileFunction(code, WRAPPER, { filename: mod.filename, cachedData, produceCachedData: cachedData === undefined });
   if (cachedData === undefined && fn.cachedDataProduced) writeWhole(`${base}.v8`, fn.cachedData);
-  else if (cachedData !== undefined && fn.cachedDataRejected) fs.rmSync(`${base}.v8`, { force: true });
+  else if (cachedData !== undefined && fn.cachedDataRejected) forget(`${base}.v8`);
   fn.call(mod.exports, mod.exports, requireFunction(mod), mod, mod.filename, mod.path);
 }
 

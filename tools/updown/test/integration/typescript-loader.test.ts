@@ -38,7 +38,7 @@ afterAll(() => {
 });
 
 /** Runs `body` in a fresh node with the hook registered; returns what it printed as JSON. */
-function inNode(body: string): Record<string, unknown> {
+function inNode(body: string, env: NodeJS.ProcessEnv = process.env): Record<string, unknown> {
   const script = `
     const hook = require(${JSON.stringify(HOOK)});
     hook.registerTypeScript();
@@ -46,7 +46,7 @@ function inNode(body: string): Record<string, unknown> {
     const out = {};
     ${body}
     process.stdout.write(JSON.stringify(out));`;
-  const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', cwd: path.resolve(__dirname, '../..') });
+  const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', cwd: path.resolve(__dirname, '../..'), env });
   expect(result.stderr).toBe('');
   return JSON.parse(result.stdout) as Record<string, unknown>;
 }
@@ -130,4 +130,11 @@ describe("V8's code cache", () => {
     expect(run()).toBe(`broken-${path.basename(dir)}`);
     expect(fs.readFileSync(v8).toString()).not.toBe('not a code cache');
   });
+});
+
+it('loads a .ts file when the temporary folder cannot hold the cache: it is compiled each time', () => {
+  // A path below a file: no folder can be made there.
+  const unwritable = path.join(dir, '20250103000000-plain.js', 'tmp');
+  const out = inNode(`out.kind = hook.requireFile(file('20250101000000-good.ts')).seen.kind;`, { ...process.env, TMPDIR: unwritable });
+  expect(out).toEqual({ kind: 'beside' });
 });

@@ -63,38 +63,40 @@ function fixedVersusPeers(at: PerN): Verdict[] {
   });
 }
 
+/** `ourKey` (updown by default) against each peer, run by run: the list as printed, and the worst ratio. */
+function againstPeers(at: PerN, peers: ToolSummary[], step: Step, ourKey = 'updown'): { list: string; worst: number } {
+  const ratios = peers.map((p) => versus(at.runs, p.key, step, ourKey));
+  return { list: peers.map((p, i) => `${times(ratios[i])} ${p.key}'s`).join(', '), worst: Math.max(...ratios) };
+}
+
+const stepLabel = (step: Step) => (step === 'down' ? 'down --all' : step);
+
 function wholeRuns(at: PerN): Verdict[] {
   const peers = at.summaries.filter((s) => !s.floor && !s.key.startsWith('updown'));
-  const out: Verdict[] = [];
-  const statusWorst = Math.max(...peers.map((p) => versus(at.runs, p.key, 'status')));
-  out.push(judged(`N=${at.n} status below every peer`, peers.map((p) => `${times(versus(at.runs, p.key, 'status'))} ${p.key}'s`).join(', '), statusWorst, (v) => v < 1));
+  const perFile = peers.filter((p) => p.commits === 'per-file');
+  const batch = peers.filter((p) => p.commits === 'batch');
+  const status = againstPeers(at, peers, 'status');
+  const out: Verdict[] = [judged(`N=${at.n} status below every peer`, status.list, status.worst, (v) => v < 1)];
   for (const step of ['up', 'down'] as const) {
-    const label = step === 'up' ? 'up' : 'down --all';
-    const perFile = peers.filter((p) => p.commits === 'per-file');
-    const batch = peers.filter((p) => p.commits === 'batch');
-    const worstPerFile = Math.max(...perFile.map((p) => versus(at.runs, p.key, step)));
-    const worstBatch = Math.max(...batch.map((p) => versus(at.runs, p.key, step)));
-    const list = (ps: ToolSummary[]) => ps.map((p) => `${times(versus(at.runs, p.key, step))} ${p.key}'s`).join(', ');
-    out.push(judged(`N=${at.n} ${label} below the per-file peers`, list(perFile), worstPerFile, (v) => v < 1));
-    out.push(judged(`N=${at.n} ${label} within 10 % of the batch peers`, list(batch), worstBatch, (v) => v <= 1.1));
+    const againstPerFile = againstPeers(at, perFile, step);
+    const againstBatch = againstPeers(at, batch, step);
+    out.push(judged(`N=${at.n} ${stepLabel(step)} below the per-file peers`, againstPerFile.list, againstPerFile.worst, (v) => v < 1));
+    out.push(judged(`N=${at.n} ${stepLabel(step)} within 10 % of the batch peers`, againstBatch.list, againstBatch.worst, (v) => v <= 1.1));
   }
-  if (at.summaries.some((s) => s.key === 'updown-single')) out.push(...singleTransaction(at, peers.filter((p) => p.commits === 'batch')));
+  // --single-transaction against the peers that work in one transaction (knex and node-pg-migrate by default).
+  if (at.summaries.some((s) => s.key === 'updown-single')) {
+    for (const step of ['up', 'down'] as const) {
+      const single = againstPeers(at, batch, step, 'updown-single');
+      out.push(judged(`N=${at.n} --single-transaction ${stepLabel(step)} below the batch peers`, single.list, single.worst, (v) => v < 1));
+    }
+  }
   const updown = at.summaries.find((s) => s.key === 'updown');
   for (const [step, goal] of [['up', 1.3], ['down', 1.5], ['status', 4]] as const) {
     const ratio = updown?.ratio[step] ?? NaN;
     const gap = ratio - goal;
-    out.push(judged(`N=${at.n} goal beyond: ${step === 'down' ? 'down --all' : step} ≤ ${goal}× the floor`, `${times(ratio)}${gap > 0 ? ` (${gap.toFixed(2)}× over)` : ''}`, ratio, (v) => v <= goal));
+    out.push(judged(`N=${at.n} goal beyond: ${stepLabel(step)} ≤ ${goal}× the floor`, `${times(ratio)}${gap > 0 ? ` (${gap.toFixed(2)}× over)` : ''}`, ratio, (v) => v <= goal));
   }
   return out;
-}
-
-/** `--single-transaction`: up and down --all below the peers that work in one transaction (knex and node-pg-migrate by default). */
-function singleTransaction(at: PerN, batch: ToolSummary[]): Verdict[] {
-  return (['up', 'down'] as const).map((step) => {
-    const ratios = batch.map((p) => versus(at.runs, p.key, step, 'updown-single'));
-    const list = batch.map((p, i) => `${times(ratios[i])} ${p.key}'s`).join(', ');
-    return judged(`N=${at.n} --single-transaction ${step === 'up' ? 'up' : 'down --all'} below the batch peers`, list, Math.max(...ratios), (v) => v < 1);
-  });
 }
 
 function growth(small: PerN, large: PerN): Verdict[] {
